@@ -1,0 +1,204 @@
+"""Vectorised DNA encodings: strings <-> uint8 codes <-> one-hot, reverse complement."""
+
+import numpy as np
+
+from ..utils._validation import N_CODE, check_sequences
+
+__all__ = [
+    "encode_sequences",
+    "decode_sequences",
+    "codes_to_one_hot",
+    "one_hot_to_codes",
+    "reverse_complement",
+]
+
+_LAYOUTS = ("NLC", "NCL")
+_LETTERS = np.frombuffer(b"ACGTN", dtype=np.uint8)
+_COMPLEMENT_CODES = np.array([3, 2, 1, 0, N_CODE], dtype=np.uint8)
+_COMPLEMENT_STR = str.maketrans("ACGTNRYSWKMBDHVacgtnryswkmbdhv", "TGCANYRSWMKVHDBtgcanyrswmkvhdb")
+
+
+def _check_layout(layout):
+    if layout not in _LAYOUTS:
+        raise ValueError(f"layout must be one of {_LAYOUTS}, got {layout!r}.")
+
+
+def encode_sequences(X):
+    """Encode DNA sequences as ``uint8`` codes padded with N.
+
+    Parameters
+    ----------
+    X : list, ndarray or pandas Series of str
+        DNA sequences. Lower case is accepted; IUPAC ambiguity codes become N.
+        One-hot or code arrays are accepted too (see
+        :func:`sklearn_attngen.utils.check_sequences`).
+
+    Returns
+    -------
+    codes : ndarray of shape (n_samples, max_length), dtype uint8
+        A, C, G, T = 0, 1, 2, 3; N and padding = 4.
+    lengths : ndarray of shape (n_samples,), dtype int64
+        Real length of each sequence.
+
+    Raises
+    ------
+    ValueError
+        On a character that is not a nucleotide, naming the sequence index,
+        position and character; on empty sequences.
+
+    See Also
+    --------
+    decode_sequences : The inverse.
+    codes_to_one_hot : Expand codes to a one-hot array.
+
+    Examples
+    --------
+    >>> from sklearn_attngen.preprocessing import encode_sequences
+    >>> codes, lengths = encode_sequences(["ACGTN", "acR"])
+    >>> codes
+    array([[0, 1, 2, 3, 4],
+           [0, 1, 4, 4, 4]], dtype=uint8)
+    >>> lengths
+    array([5, 3])
+    """
+    return check_sequences(X)
+
+
+def decode_sequences(codes, lengths=None):
+    """Turn ``uint8`` codes back into upper-case strings.
+
+    Parameters
+    ----------
+    codes : ndarray of shape (n_samples, n_positions), dtype uint8
+        Codes 0..4 (A, C, G, T, N).
+    lengths : array-like of shape (n_samples,), default=None
+        Real lengths; padding beyond them is dropped. None keeps every position.
+
+    Returns
+    -------
+    sequences : list of str
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_attngen.preprocessing import decode_sequences
+    >>> decode_sequences(np.array([[0, 1, 2, 3], [3, 4, 4, 4]], dtype=np.uint8), [4, 2])
+    ['ACGT', 'TN']
+    """
+    codes, full = check_sequences(codes, name="codes")
+    lengths = full if lengths is None else np.asarray(lengths, dtype=np.int64)
+    if lengths.shape != full.shape or (lengths < 1).any() or (lengths > full).any():
+        raise ValueError(
+            "lengths must be a 1-D array with one length in [1, n_positions] per sequence."
+        )
+    letters = _LETTERS[codes]
+    return [row[:n].tobytes().decode("ascii") for row, n in zip(letters, lengths)]
+
+
+def codes_to_one_hot(codes, *, layout="NLC", dtype=np.float32):
+    """Expand ``uint8`` codes to a one-hot array; N becomes an all-zero row.
+
+    Parameters
+    ----------
+    codes : ndarray of shape (n_samples, n_positions), dtype uint8
+    layout : {"NLC", "NCL"}, default="NLC"
+        ``"NLC"`` gives (n_samples, n_positions, 4); ``"NCL"`` gives
+        (n_samples, 4, n_positions), the layout of ``torch.nn.Conv1d``.
+    dtype : numpy dtype, default=np.float32
+
+    Returns
+    -------
+    one_hot : ndarray
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_attngen.preprocessing import codes_to_one_hot
+    >>> codes_to_one_hot(np.array([[0, 4]], dtype=np.uint8))
+    array([[[1., 0., 0., 0.],
+            [0., 0., 0., 0.]]], dtype=float32)
+    """
+    _check_layout(layout)
+    codes, _ = check_sequences(codes, name="codes")
+    one_hot = np.eye(5, 4, dtype=dtype)[codes]
+    return np.ascontiguousarray(one_hot.transpose(0, 2, 1)) if layout == "NCL" else one_hot
+
+
+def one_hot_to_codes(one_hot, *, layout="NLC"):
+    """Collapse a one-hot array to ``uint8`` codes; all-zero rows become N.
+
+    Parameters
+    ----------
+    one_hot : ndarray
+        Shape (n_samples, n_positions, 4) for ``"NLC"`` or (n_samples, 4,
+        n_positions) for ``"NCL"``; every row exactly one 1, or all zeros.
+    layout : {"NLC", "NCL"}, default="NLC"
+
+    Returns
+    -------
+    codes : ndarray of shape (n_samples, n_positions), dtype uint8
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_attngen.preprocessing import one_hot_to_codes
+    >>> one_hot_to_codes(np.array([[[0, 0, 0, 1], [0, 0, 0, 0]]]))
+    array([[3, 4]], dtype=uint8)
+    """
+    _check_layout(layout)
+    one_hot = np.asarray(one_hot)
+    if one_hot.ndim != 3:
+        raise ValueError(f"one_hot must be 3-D, got shape {one_hot.shape}.")
+    if layout == "NCL":
+        one_hot = one_hot.transpose(0, 2, 1)
+    return check_sequences(one_hot, name="one_hot")[0]
+
+
+def reverse_complement(X, *, lengths=None, layout="NLC"):
+    """Reverse complement of strings, ``uint8`` codes or one-hot arrays.
+
+    Parameters
+    ----------
+    X : str, list of str, ndarray of uint8 codes, or one-hot ndarray
+        Strings keep their case and IUPAC letters (R <-> Y, K <-> M, B <-> V,
+        D <-> H). A 2-D uint8 array is read as codes, a 3-D array as one-hot.
+    lengths : array-like of shape (n_samples,), default=None
+        For padded codes only: real lengths, so that padding stays at the end.
+    layout : {"NLC", "NCL"}, default="NLC"
+        Layout of a one-hot array.
+
+    Returns
+    -------
+    Same type and shape as ``X``.
+
+    Examples
+    --------
+    >>> from sklearn_attngen.preprocessing import reverse_complement
+    >>> reverse_complement("AACGn")
+    'nCGTT'
+    >>> reverse_complement(["AC", "GGT"])
+    ['GT', 'ACC']
+    """
+    if isinstance(X, str):
+        return X.translate(_COMPLEMENT_STR)[::-1]
+    if isinstance(X, (list, tuple)) and all(isinstance(s, str) for s in X):
+        check_sequences(X)  # validate the alphabet, report the first bad character
+        return [s.translate(_COMPLEMENT_STR)[::-1] for s in X]
+    arr = np.asarray(X)
+    if arr.ndim == 3:
+        _check_layout(layout)
+        check_sequences(arr if layout == "NLC" else arr.transpose(0, 2, 1))
+        # Channels are A, C, G, T (ALPHABET): complementing reverses the channel axis.
+        return arr[:, ::-1, ::-1].copy()
+    codes, full = check_sequences(arr, name="X")
+    if lengths is None:
+        return _COMPLEMENT_CODES[codes[:, ::-1]]
+    lengths = np.asarray(lengths, dtype=np.int64)
+    if lengths.shape != full.shape or (lengths < 1).any() or (lengths > full).any():
+        raise ValueError("lengths must hold one length in [1, n_positions] per sequence.")
+    positions = np.arange(codes.shape[1])
+    source = np.clip(lengths[:, None] - 1 - positions, 0, None)
+    out = _COMPLEMENT_CODES[np.take_along_axis(codes, source, axis=1)]
+    out[positions >= lengths[:, None]] = N_CODE
+    return out
+

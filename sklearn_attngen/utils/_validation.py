@@ -1,0 +1,196 @@
+"""Input validation shared by every public entry point.
+
+All DNA input is turned into one representation, ``(codes, lengths)``: a
+``uint8`` array of shape ``(n_samples, max_length)`` with A, C, G, T = 0..3 and
+N (or padding) = 4, plus the real length of each sequence. Nothing downstream
+validates or encodes again.
+"""
+
+import numbers
+
+import numpy as np
+
+__all__ = ["check_sequences", "N_CODE", "ALPHABET"]
+
+ALPHABET = "ACGT"
+N_CODE = 4
+_INVALID = 255
+_CHUNK = 1 << 16  # sequences encoded per chunk: bounds temporary memory
+
+# IUPAC ambiguity codes (and N itself) map to N; anything else is an error.
+_AMBIGUOUS = "NRYSWKMBDHV"
+_LUT = np.full(256, _INVALID, dtype=np.uint8)
+for _code, _base in enumerate(ALPHABET):
+    _LUT[ord(_base)] = _LUT[ord(_base.lower())] = _code
+for _base in _AMBIGUOUS:
+    _LUT[ord(_base)] = _LUT[ord(_base.lower())] = N_CODE
+
+
+def _is_pandas(X):
+    return type(X).__module__.split(".")[0] == "pandas"
+
+
+def _as_string_list(X, name):
+    """Return X as a list of str, or None when X is not string data."""
+    if _is_pandas(X):
+        if X.ndim == 2:
+            if X.shape[1] != 1:
+                raise ValueError(
+                    f"{name} is a DataFrame with {X.shape[1]} columns; pass the one column "
+                    "that holds the sequences."
+                )
+            X = X.iloc[:, 0]
+        missing = np.flatnonzero(X.isna().to_numpy())
+        if missing.size:
+            raise ValueError(
+                f"{name} has a missing value at index {missing[0]} "
+                f"({missing.size} missing in total); drop or fill them first."
+            )
+        X = X.to_numpy()
+    if isinstance(X, np.ndarray):
+        if X.dtype.kind == "S":
+            raise TypeError(f"{name} holds bytes; decode it to str first (X.astype(str)).")
+        if X.dtype.kind not in "UO":
+            return None
+        if X.ndim == 2 and X.shape[1] == 1:
+            X = X[:, 0]
+        if X.ndim != 1:
+            raise ValueError(
+                f"{name} holds strings but has shape {X.shape}; expected a 1-D array of "
+                "sequences."
+            )
+        X = X.tolist()
+    elif isinstance(X, (list, tuple)):
+        if len(X) and not isinstance(X[0], str) and not _is_scalar_junk(X[0]):
+            return None  # e.g. a nested list of numbers: treated as an array below
+    else:
+        return None
+    for i, seq in enumerate(X):
+        if not isinstance(seq, str):
+            raise TypeError(
+                f"{name}[{i}] is {type(seq).__name__} ({seq!r:.40}), not str; every "
+                "sequence must be a string of nucleotides."
+            )
+    return list(X)
+
+
+def _is_scalar_junk(value):
+    return value is None or isinstance(value, (bytes, numbers.Number))
+
+
+def _encode_strings(seqs, name):
+    n = len(seqs)
+    lengths = np.fromiter(map(len, seqs), dtype=np.int64, count=n)
+    if lengths.min() == 0:
+        raise ValueError(f"{name}[{int(np.argmin(lengths))}] is an empty sequence.")
+    codes = np.full((n, int(lengths.max())), N_CODE, dtype=np.uint8)
+    positions = np.arange(codes.shape[1])
+    for start in range(0, n, _CHUNK):
+        chunk = seqs[start : start + _CHUNK]
+        # 'replace' keeps one byte per character, so offsets stay aligned.
+        flat = _LUT[np.frombuffer("".join(chunk).encode("ascii", "replace"), np.uint8)]
+        bad = np.flatnonzero(flat == _INVALID)
+        chunk_lengths = lengths[start : start + len(chunk)]
+        if bad.size:
+            offsets = np.concatenate([[0], np.cumsum(chunk_lengths)])
+            row = int(np.searchsorted(offsets, bad[0], side="right")) - 1
+            pos = int(bad[0] - offsets[row])
+            raise ValueError(
+                f"{name}[{start + row}] has invalid character {chunk[row][pos]!r} at position "
+                f"{pos}; expected A, C, G, T, N or an IUPAC ambiguity code (any case)."
+            )
+        codes[start : start + len(chunk)][positions < chunk_lengths[:, None]] = flat
+    return codes, lengths
+
+
+def _check_one_hot(X, name):
+    if X.shape[2] != 4:
+        raise ValueError(
+            f"{name} is a 3-D array with {X.shape[2]} channels; one-hot DNA must have shape "
+            "(n_samples, n_positions, 4) with channels in A, C, G, T order."
+        )
+    if X.shape[1] == 0:
+        raise ValueError(f"{name} has sequences of length 0.")
+    if not np.all(np.isfinite(X)):
+        raise ValueError(f"{name} contains NaN or infinity.")
+    sums = X.sum(axis=2)
+    bad = ~(((X == 0) | (X == 1)).all(axis=2) & ((sums == 0) | (sums == 1)))
+    if bad.any():
+        i, j = np.argwhere(bad)[0]
+        raise ValueError(
+            f"{name}[{i}, {j}] = {X[i, j].tolist()} is not a one-hot row (exactly one 1, or "
+            "all zeros for N)."
+        )
+    codes = X.argmax(axis=2).astype(np.uint8)
+    codes[sums == 0] = N_CODE
+    return codes, np.full(X.shape[0], X.shape[1], dtype=np.int64)
+
+
+def check_sequences(X, *, name="X"):
+    """Validate DNA input and return it as ``(codes, lengths)``.
+
+    Parameters
+    ----------
+    X : list, tuple, ndarray or pandas Series of str, or ndarray
+        One of: DNA strings (A, C, G, T, any case; IUPAC ambiguity codes
+        become N); a one-hot array of shape ``(n_samples, n_positions, 4)``
+        (all-zero rows are N); or a ``uint8`` code array of shape
+        ``(n_samples, n_positions)`` with values 0..4.
+    name : str, default="X"
+        Name used in error messages.
+
+    Returns
+    -------
+    codes : ndarray of shape (n_samples, max_length), dtype uint8
+        A, C, G, T = 0, 1, 2, 3; N and padding = 4. A new array: the
+        caller's data is never modified.
+    lengths : ndarray of shape (n_samples,), dtype int64
+        Number of real positions of each sequence.
+
+    Examples
+    --------
+    >>> from sklearn_attngen.utils import check_sequences
+    >>> codes, lengths = check_sequences(["ACGT", "gtn"])
+    >>> codes
+    array([[0, 1, 2, 3],
+           [2, 3, 4, 4]], dtype=uint8)
+    >>> lengths
+    array([4, 3])
+    """
+    if isinstance(X, (str, bytes)):
+        raise TypeError(
+            f"{name} is a single {type(X).__name__}; pass a list of sequences, e.g. [{name}]."
+        )
+    if X is None:
+        raise TypeError(f"{name} is None; expected DNA sequences.")
+    try:
+        n = len(X)
+    except TypeError:
+        raise TypeError(
+            f"{name} of type {type(X).__name__} is not a collection of sequences."
+        ) from None
+    if n == 0:
+        raise ValueError(f"{name} is empty: at least one sequence is required.")
+    seqs = _as_string_list(X, name)
+    if seqs is not None:
+        return _encode_strings(seqs, name)
+
+    X = np.asarray(X)
+    if X.dtype.kind == "O" or X.dtype.kind not in "biuf":
+        raise TypeError(f"{name} has dtype {X.dtype}; expected strings or a numeric array.")
+    if X.ndim == 3:
+        return _check_one_hot(X, name)
+    if X.ndim == 2 and X.dtype == np.uint8:
+        if X.shape[1] == 0:
+            raise ValueError(f"{name} has sequences of length 0.")
+        if X.max() > N_CODE:
+            raise ValueError(
+                f"{name} is a uint8 code array with value {int(X.max())}; codes are 0..4 "
+                "(A, C, G, T, N)."
+            )
+        return X.copy(), np.full(X.shape[0], X.shape[1], dtype=np.int64)
+    raise ValueError(
+        f"{name} is a {X.ndim}-D {X.dtype} array of shape {X.shape}; expected DNA strings, a "
+        "one-hot array (n_samples, n_positions, 4) or uint8 codes (n_samples, n_positions). "
+        "Tabular numeric features are not DNA: use a k-mer or one-hot encoding first."
+    )
