@@ -1,5 +1,13 @@
 """sklearn-attngen: DNA sequence classification with built-in, faithful saliency."""
 
+from ._classifier import AttnGenClassifier, CNNBaselineClassifier
 from ._version import __version__
+from .preprocessing import KmerEncoder, SequenceEncoder
 
-__all__ = ["__version__"]
+__all__ = [
+    "AttnGenClassifier",
+    "CNNBaselineClassifier",
+    "KmerEncoder",
+    "SequenceEncoder",
+    "__version__",
+]

@@ -1,0 +1,592 @@
+"""AttnGenClassifier: a thin skorch NeuralNetClassifier over DNA codes."""
+
+from contextlib import contextmanager
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from skorch import NeuralNet, NeuralNetClassifier
+from skorch.callbacks import LRScheduler, ProgressBar
+from skorch.dataset import unpack_data
+from sklearn.utils._param_validation import Interval, validate_parameter_constraints
+from sklearn.utils.validation import check_is_fitted, column_or_1d
+
+from ._modules import N_CODE, AttnGenNet, GBCNN
+from .callbacks import ProgressiveMasking
+from .utils._validation import check_sequences
+
+__all__ = ["AttnGenClassifier", "CNNBaselineClassifier"]
+
+_MODULE_PARAMS = (
+    "n_filters",
+    "kernel_size",
+    "n_blocks",
+    "dropout",
+    "attention_size",
+    "n_heads",
+    "positional",
+)
+
+
+class _DNAClassifierMixin:
+    """DNA input, original labels and seeding on top of skorch's NeuralNetClassifier.
+
+    skorch trains on ``{"codes": uint8, "lengths": int64}`` dicts and integer
+    class indices; this layer validates user input once, maps labels to
+    indices and back, and runs every fit under a private torch RNG seeded from
+    ``random_state`` so the caller's global RNG state is left as it was.
+    """
+
+    _parameter_constraints = {
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+    }
+
+    def _module_kwargs(self):
+        return {"n_classes": len(self.classes_), "max_length": self.n_positions_}
+
+    def initialize_module(self):
+        kwargs = {**self._module_kwargs(), **self.get_params_for("module")}
+        self.module_ = self.initialized_instance(self.module, kwargs)
+        return self
+
+    def check_data(self, X, y):
+        pass  # validated in _encode_fit_data; skorch's check would relabel classes
+
+    # ----------------------------------------------------------------- input
+    @staticmethod
+    def _as_dataset(codes, lengths):
+        return {"codes": codes, "lengths": lengths}
+
+    def _encode(self, X):
+        check_is_fitted(self, "n_positions_")
+        codes, lengths = check_sequences(X)
+        if codes.shape[1] > self.n_positions_:
+            i = int(np.argmax(lengths))
+            raise ValueError(
+                f"X[{i}] has length {lengths[i]}, longer than the {self.n_positions_} "
+                f"positions {type(self).__name__} was fitted on."
+            )
+        return codes, lengths
+
+    def _encode_fit_data(self, X, y, *, reset, classes=None):
+        validate_parameter_constraints(
+            {**_DNAClassifierMixin._parameter_constraints, **self._parameter_constraints},
+            self.get_params(deep=False),
+            caller_name=type(self).__name__,
+        )
+        codes, lengths = check_sequences(X)
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but y is None.")
+        y = column_or_1d(y, warn=True)
+        if len(y) != len(codes):
+            raise ValueError(f"X has {len(codes)} sequences but y has {len(y)} labels.")
+        if y.dtype.kind == "f" and not np.isfinite(y).all():
+            raise ValueError("y contains NaN or infinity.")
+        if y.dtype.kind == "O" and any(label is None for label in y):
+            raise ValueError("y contains None; every sequence needs a label.")
+        if reset:
+            labels = np.unique(y if classes is None else column_or_1d(classes))
+            if len(labels) < 2:
+                raise ValueError(
+                    f"y has a single class ({labels[0]!r}); a classifier needs at least two."
+                )
+            self.classes_inferred_ = labels
+            self.n_positions_ = int(codes.shape[1])
+        unseen = ~np.isin(y, self.classes_)
+        if unseen.any():
+            raise ValueError(
+                f"y[{int(np.argmax(unseen))}] = {y[unseen][0]!r} is not one of the classes "
+                f"seen so far, {self.classes_.tolist()}."
+            )
+        codes = self._pad(codes)
+        return self._as_dataset(codes, lengths), np.searchsorted(self.classes_, y)
+
+    def _pad(self, codes):
+        if codes.shape[1] == self.n_positions_:
+            return codes
+        padded = np.full((codes.shape[0], self.n_positions_), N_CODE, dtype=np.uint8)
+        padded[:, : codes.shape[1]] = codes
+        return padded
+
+    @contextmanager
+    def _seeded(self):
+        if self.random_state is None:
+            seed = int(np.random.SeedSequence().generate_state(1)[0])
+        elif isinstance(self.random_state, np.random.RandomState):
+            seed = int(self.random_state.randint(2**31 - 1))
+        else:
+            seed = int(self.random_state)
+        devices = [torch.device(self.device).index or 0] if "cuda" in str(self.device) else []
+        with torch.random.fork_rng(devices=devices):
+            torch.manual_seed(seed)
+            yield
+
+    # ---------------------------------------------------------------- fitting
+    def fit(self, X, y, **fit_params):
+        """Fit the network on DNA sequences.
+
+        Parameters
+        ----------
+        X : list, ndarray or pandas Series of str, or ndarray
+            DNA strings, one-hot (n_samples, n_positions, 4) or uint8 codes
+            (n_samples, n_positions). Variable lengths are padded with N.
+        y : array-like of shape (n_samples,)
+            Class labels (str or int), at least two classes.
+        **fit_params : dict
+            Passed to skorch's ``partial_fit``.
+
+        Returns
+        -------
+        self
+        """
+        reset = not (self.warm_start and self.initialized_)
+        return self._fit(X, y, reset=reset, **fit_params)
+
+    def partial_fit(self, X, y, classes=None, **fit_params):
+        """Train for ``max_epochs`` more epochs, initialising on the first call.
+
+        Parameters
+        ----------
+        X : list, ndarray or pandas Series of str, or ndarray
+            DNA sequences, as in :meth:`fit`.
+        y : array-like of shape (n_samples,)
+            Class labels.
+        classes : array-like, default=None
+            All labels that may appear; required on the first call when a
+            batch does not show every class.
+        **fit_params : dict
+            Passed to skorch's ``partial_fit``.
+
+        Returns
+        -------
+        self
+        """
+        return self._fit(X, y, reset=not self.initialized_, classes=classes, **fit_params)
+
+    def _fit(self, X, y, *, reset, classes=None, **fit_params):
+        data, y_index = self._encode_fit_data(X, y, reset=reset, classes=classes)
+        with self._seeded():
+            if reset:
+                self.initialize()
+            NeuralNet.partial_fit(self, data, y_index, **fit_params)
+        self._after_fit(data)
+        return self
+
+    def _after_fit(self, data):
+        pass
+
+    # ------------------------------------------------------------- predicting
+    def predict_proba(self, X):
+        """Class probabilities.
+
+        Parameters
+        ----------
+        X : list, ndarray or pandas Series of str, or ndarray
+            DNA sequences, as in :meth:`fit`.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Rows sum to 1; columns follow ``classes_``.
+        """
+        codes, lengths = self._encode(X)
+        return NeuralNetClassifier.predict_proba(self, self._as_dataset(codes, lengths))
+
+    def predict(self, X):
+        """Predicted class labels, as given in ``y`` at fit time.
+
+        Parameters
+        ----------
+        X : list, ndarray or pandas Series of str, or ndarray
+            DNA sequences, as in :meth:`fit`.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+        """
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+    def score(self, X, y, sample_weight=None):
+        """Mean accuracy of ``predict(X)`` against ``y``.
+
+        Parameters
+        ----------
+        X : list, ndarray or pandas Series of str, or ndarray
+        y : array-like of shape (n_samples,)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        score : float
+        """
+        from sklearn.metrics import accuracy_score
+
+        return accuracy_score(y, self.predict(X), sample_weight=sample_weight)
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        logits = y_pred[0] if isinstance(y_pred, tuple) else y_pred
+        return NeuralNet.get_loss(self, logits, y_true, X=X, training=training)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.three_d_array = True
+        tags.input_tags.string = True
+        tags.non_deterministic = False
+        return tags
+
+
+class AttnGenClassifier(_DNAClassifierMixin, NeuralNetClassifier):
+    """DNA sequence classifier whose attention is its saliency (AttnGen).
+
+    A convolutional backbone gives a feature vector per nucleotide, an
+    attention head scores every position, the attention-weighted mean of the
+    features is classified, and the attention weights are the per-nucleotide
+    saliency. With ``mask_fraction > 0`` training progressively replaces the
+    lowest-attention positions of each sequence by N (see
+    :func:`~sklearn_attngen.callbacks.mask_fraction_at` for the exact
+    schedule), so the model learns to rely on a compact set of positions.
+
+    Built on :class:`skorch.NeuralNetClassifier`: every skorch parameter and
+    routing prefix (``module__*``, ``optimizer__*``, ``callbacks__*``,
+    ``iterator_train__*``) works, in ``GridSearchCV`` too.
+
+    Parameters
+    ----------
+    module : torch.nn.Module class, default=AttnGenNet
+        Must accept ``(codes, lengths)`` and return ``(logits, attention)``.
+    n_filters : int, default=128
+        Channels of the convolutional backbone.
+    kernel_size : int, default=9
+        Width of the first convolution.
+    n_blocks : int, default=3
+        Residual dilated convolution blocks after the first convolution.
+    dropout : float, default=0.1
+    attention_size : int, default=64
+        Hidden size of the attention scorer.
+    n_heads : int, default=4
+        Attention heads; ``saliency`` averages them.
+    positional : bool, default=True
+        Learned positional embedding (needed where the signal sits at a fixed
+        offset, e.g. splice sites; sequences longer than the longest training
+        sequence are then rejected).
+    mask_fraction : float in [0, 1), default=0.0
+        Final fraction of each sequence's real positions masked during
+        training. The default follows our measurements (benchmarks/README.md):
+        masking did not raise accuracy on the real tasks we tried.
+    mask_warmup : int, default=1
+        Epochs trained without masking before the ramp starts.
+    mask_ramp : int, default=2
+        Epochs over which the fraction rises linearly to ``mask_fraction``.
+    mask_consistency : float, default=0.0
+        0 trains on the masked batch only (the AttnGen paper). A positive
+        weight trains on the clean batch plus this weight times
+        ``KL(p_clean || p_masked)`` (saliency-guided training, Ismail et al.
+        2021); it doubles the cost of a training step.
+    max_epochs : int, default=10
+    lr : float, default=2e-3
+        Peak learning rate; a cosine schedule decays it over ``max_epochs``.
+    batch_size : int, default=128
+    optimizer : torch optimizer class, default=torch.optim.AdamW
+    criterion : torch loss class, default=torch.nn.CrossEntropyLoss
+    train_split : callable or None, default=None
+        None trains on all of ``X`` for ``max_epochs`` epochs (no data held
+        out, so nothing is wasted inside ``GridSearchCV``). Pass
+        ``skorch.dataset.ValidSplit(0.1, stratified=True)`` with
+        ``callbacks=[skorch.callbacks.EarlyStopping(load_best=True)]`` for
+        early stopping on a validation split.
+    callbacks : list of skorch callbacks, default=None
+        Added to the defaults (timing, losses, cosine learning rate, masking,
+        epoch table, and a progress bar when ``verbose >= 2``).
+    warm_start : bool, default=False
+        Keep training the fitted network on the next ``fit``.
+    verbose : int, default=0
+        0 silent, 1 skorch's epoch table, 2 also a per-batch progress bar.
+    device : str, default="cpu"
+        Torch device, e.g. ``"cuda"``.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, batch shuffling and dropout. The same
+        integer gives identical results on CPU. The caller's global RNG
+        state is not changed.
+    **kwargs
+        skorch parameters and routed parameters, e.g. ``optimizer__weight_decay``.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Labels seen in ``fit``, sorted.
+    n_positions_ : int
+        Longest training sequence; inputs are padded to it.
+    saliency_ : ndarray of shape (n_positions_,)
+        Mean saliency of each position over the training sequences that
+        reach it.
+    module_ : AttnGenNet
+        The fitted network.
+    history_ : skorch.History
+        Per-epoch losses, timing and the applied ``mask_fraction``.
+
+    See Also
+    --------
+    CNNBaselineClassifier : The Genomic Benchmarks CNN with the same interface.
+    sklearn_attngen.preprocessing.KmerEncoder : k-mer features for linear baselines.
+
+    Examples
+    --------
+    >>> from sklearn_attngen import AttnGenClassifier
+    >>> X = ["ACGTTGCA" * 4, "TTTTAAAA" * 4] * 20
+    >>> y = ["yes", "no"] * 20
+    >>> clf = AttnGenClassifier(n_filters=8, n_blocks=1, max_epochs=2, random_state=0)
+    >>> clf.fit(X, y).predict(X[:2]).shape
+    (2,)
+    >>> clf.saliency(X[:2]).sum(axis=1)
+    array([1., 1.], dtype=float32)
+    """
+
+    _parameter_constraints = {
+        "mask_fraction": [Interval(Real, 0, 1, closed="left")],
+        "mask_warmup": [Interval(Integral, 0, None, closed="left")],
+        "mask_ramp": [Interval(Integral, 0, None, closed="left")],
+        "mask_consistency": [Interval(Real, 0, None, closed="left")],
+        "n_filters": [Interval(Integral, 1, None, closed="left")],
+        "kernel_size": [Interval(Integral, 1, None, closed="left")],
+        "n_blocks": [Interval(Integral, 0, None, closed="left")],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "attention_size": [Interval(Integral, 1, None, closed="left")],
+        "n_heads": [Interval(Integral, 1, None, closed="left")],
+        "positional": ["boolean"],
+    }
+
+    def __init__(
+        self,
+        module=AttnGenNet,
+        *,
+        n_filters=128,
+        kernel_size=9,
+        n_blocks=3,
+        dropout=0.1,
+        attention_size=64,
+        n_heads=4,
+        positional=True,
+        mask_fraction=0.0,
+        mask_warmup=1,
+        mask_ramp=2,
+        mask_consistency=0.0,
+        max_epochs=10,
+        lr=2e-3,
+        batch_size=128,
+        optimizer=torch.optim.AdamW,
+        criterion=torch.nn.CrossEntropyLoss,
+        train_split=None,
+        callbacks=None,
+        warm_start=False,
+        verbose=0,
+        device="cpu",
+        random_state=None,
+        **kwargs,
+    ):
+        super().__init__(
+            module,
+            criterion=criterion,
+            optimizer=optimizer,
+            lr=lr,
+            max_epochs=max_epochs,
+            batch_size=batch_size,
+            train_split=train_split,
+            callbacks=callbacks,
+            warm_start=warm_start,
+            verbose=verbose,
+            device=device,
+            **kwargs,
+        )
+        self.n_filters = n_filters
+        self.kernel_size = kernel_size
+        self.n_blocks = n_blocks
+        self.dropout = dropout
+        self.attention_size = attention_size
+        self.n_heads = n_heads
+        self.positional = positional
+        self.mask_fraction = mask_fraction
+        self.mask_warmup = mask_warmup
+        self.mask_ramp = mask_ramp
+        self.mask_consistency = mask_consistency
+        self.random_state = random_state
+
+    @property
+    def _default_callbacks(self):
+        callbacks = [
+            *super()._default_callbacks,
+            (
+                "lr_schedule",
+                LRScheduler(policy=torch.optim.lr_scheduler.CosineAnnealingLR, T_max=self.max_epochs),
+            ),
+            (
+                "masking",
+                ProgressiveMasking(self.mask_fraction, self.mask_warmup, self.mask_ramp),
+            ),
+        ]
+        if self.verbose >= 2:
+            callbacks.append(("progress_bar", ProgressBar(postfix_keys=["train_loss"])))
+        return callbacks
+
+    def _module_kwargs(self):
+        kwargs = super()._module_kwargs()
+        if self.module is AttnGenNet:
+            kwargs.update({name: getattr(self, name) for name in _MODULE_PARAMS})
+        return kwargs
+
+    # ------------------------------------------------------------- masking
+    def train_step_single(self, batch, **fit_params):
+        """One training step, masking the lowest-attention positions when scheduled."""
+        self._set_training(True)
+        Xi, yi = unpack_data(batch)
+        p = getattr(self, "mask_fraction_now_", 0.0)
+        if p <= 0:
+            y_pred = self.infer(Xi, **fit_params)
+            loss = self.get_loss(y_pred, yi, X=Xi, training=True)
+        else:
+            masked = {**Xi, "codes": self._mask_lowest_attention(Xi, p)}
+            y_masked = self.infer(masked, **fit_params)
+            if self.mask_consistency > 0:
+                y_pred = self.infer(Xi, **fit_params)
+                log_clean = F.log_softmax(y_pred[0], dim=1)
+                log_masked = F.log_softmax(y_masked[0], dim=1)
+                kl = F.kl_div(log_masked, log_clean, log_target=True, reduction="batchmean")
+                loss = self.get_loss(y_pred, yi, X=Xi, training=True)
+                loss = loss + self.mask_consistency * kl
+            else:
+                y_pred = y_masked
+                loss = self.get_loss(y_masked, yi, X=masked, training=True)
+        loss.backward()
+        return {"loss": loss, "y_pred": y_pred}
+
+    @torch.no_grad()
+    def _mask_lowest_attention(self, Xi, p):
+        codes = Xi["codes"].to(self.device)
+        lengths = Xi["lengths"].to(self.device)
+        self.module_.eval()  # score without dropout and without touching batch-norm statistics
+        try:
+            attention = self.module_(codes, lengths)[1]
+        finally:
+            self.module_.train()
+        real = attention.new_ones(attention.shape, dtype=torch.bool)
+        real &= torch.arange(codes.shape[1], device=codes.device)[None] < lengths[:, None]
+        rank = attention.masked_fill(~real, float("inf")).argsort(dim=1).argsort(dim=1)
+        n_masked = (p * lengths.to(attention.dtype)).floor().long()
+        return codes.masked_fill(rank < n_masked[:, None], N_CODE)
+
+    # ------------------------------------------------------------- saliency
+    def _attention_batches(self, data):
+        for _, attention in self.forward_iter(data, training=False):
+            yield attention.numpy()
+
+    def saliency(self, X):
+        """Per-nucleotide saliency: the attention weights.
+
+        Parameters
+        ----------
+        X : list, ndarray or pandas Series of str, or ndarray
+            DNA sequences, as in :meth:`fit`.
+
+        Returns
+        -------
+        saliency : ndarray of shape (n_samples, max_length)
+            ``max_length`` is the longest sequence in ``X``. Each row sums to 1
+            over the sequence's real positions and is 0 on padding.
+
+        Examples
+        --------
+        >>> from sklearn_attngen import AttnGenClassifier
+        >>> X, y = ["AAAACGTA", "CCCCGGTT", "AAAACGTT", "CCCCGGTA"], [0, 1, 0, 1]
+        >>> clf = AttnGenClassifier(n_filters=4, n_blocks=0, max_epochs=1, random_state=0)
+        >>> clf.fit(X, y).saliency(["ACGT"]).shape
+        (1, 4)
+        """
+        codes, lengths = self._encode(X)
+        data = self._as_dataset(codes, lengths)
+        return np.concatenate(list(self._attention_batches(data)))[:, : codes.shape[1]]
+
+    def _after_fit(self, data):
+        total = np.zeros(self.n_positions_, dtype=np.float64)
+        for attention in self._attention_batches(data):
+            total += attention.sum(axis=0)
+        reach = np.bincount(data["lengths"] - 1, minlength=self.n_positions_)[::-1].cumsum()[::-1]
+        self.saliency_ = total / np.maximum(reach, 1)
+
+
+class CNNBaselineClassifier(_DNAClassifierMixin, NeuralNetClassifier):
+    """The Genomic Benchmarks CNN (:class:`~sklearn_attngen._modules.GBCNN`) as an estimator.
+
+    Same input handling, labels and seeding as
+    :class:`AttnGenClassifier`, for side-by-side comparisons. Trained as in
+    the Genomic Benchmarks notebooks: Adam, learning rate 1e-3, batch 64.
+
+    Parameters
+    ----------
+    embedding_dim : int, default=100
+    max_epochs : int, default=10
+    lr : float, default=1e-3
+    batch_size : int, default=64
+    optimizer : torch optimizer class, default=torch.optim.Adam
+    train_split : callable or None, default=None
+    verbose : int, default=0
+    device : str, default="cpu"
+    random_state : int, RandomState instance or None, default=None
+    **kwargs
+        skorch parameters and routed parameters.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+    n_positions_ : int
+
+    Examples
+    --------
+    >>> from sklearn_attngen import CNNBaselineClassifier
+    >>> X, y = ["ACGT" * 10, "TTTT" * 10] * 10, [0, 1] * 10
+    >>> CNNBaselineClassifier(max_epochs=1, random_state=0).fit(X, y).score(X, y) > 0
+    True
+    """
+
+    _parameter_constraints = {"embedding_dim": [Interval(Integral, 1, None, closed="left")]}
+
+    def __init__(
+        self,
+        module=GBCNN,
+        *,
+        embedding_dim=100,
+        max_epochs=10,
+        lr=1e-3,
+        batch_size=64,
+        optimizer=torch.optim.Adam,
+        criterion=torch.nn.CrossEntropyLoss,
+        train_split=None,
+        callbacks=None,
+        warm_start=False,
+        verbose=0,
+        device="cpu",
+        random_state=None,
+        **kwargs,
+    ):
+        super().__init__(
+            module,
+            criterion=criterion,
+            optimizer=optimizer,
+            lr=lr,
+            max_epochs=max_epochs,
+            batch_size=batch_size,
+            train_split=train_split,
+            callbacks=callbacks,
+            warm_start=warm_start,
+            verbose=verbose,
+            device=device,
+            **kwargs,
+        )
+        self.embedding_dim = embedding_dim
+        self.random_state = random_state
+
+    def _module_kwargs(self):
+        return {**super()._module_kwargs(), "embedding_dim": self.embedding_dim}

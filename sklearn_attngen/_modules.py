@@ -1,0 +1,178 @@
+"""PyTorch modules: the AttnGen network and the Genomic Benchmarks CNN baseline.
+
+Both take ``codes`` (uint8 / long, shape (batch, length), A, C, G, T = 0..3,
+N and padding = 4) and ``lengths`` (batch,), the real length of each sequence.
+"""
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+__all__ = ["AttnGenNet", "GBCNN"]
+
+N_CODE = 4
+
+
+def one_hot(codes):
+    """(batch, length) codes -> (batch, 4, length) float one-hot; N is all zeros."""
+    return F.one_hot(codes.long(), 5)[..., :4].transpose(1, 2).float()
+
+
+def padding_mask(codes, lengths):
+    """(batch, length) bool, True on real positions."""
+    positions = torch.arange(codes.shape[1], device=codes.device)
+    return positions[None, :] < lengths.to(codes.device)[:, None]
+
+
+class _ResidualBlock(nn.Module):
+    """Dilated convolution, batch norm, GELU and dropout, with a residual connection."""
+
+    def __init__(self, n_filters, kernel_size, dilation, dropout):
+        super().__init__()
+        padding = dilation * (kernel_size - 1) // 2  # "same" length for odd kernels
+        self.conv = nn.Conv1d(n_filters, n_filters, kernel_size, padding=padding, dilation=dilation)
+        self.norm = nn.BatchNorm1d(n_filters)
+        self.dropout = nn.Dropout(dropout)
+
+    def forward(self, h):
+        return h + self.dropout(F.gelu(self.norm(self.conv(h))))
+
+
+class AttnGenNet(nn.Module):
+    """Convolutional backbone with attention pooling: logits and per-position attention.
+
+    Parameters
+    ----------
+    n_classes : int
+        Number of output logits.
+    max_length : int
+        Longest sequence the learned positional embedding covers.
+    n_filters : int, default=128
+        Channels of every convolution.
+    kernel_size : int, default=9
+        Width of the first convolution (motif detector).
+    n_blocks : int, default=3
+        Residual dilated convolution blocks (kernel 5, dilation 1, 2, 4, ...).
+    dropout : float, default=0.1
+    attention_size : int, default=64
+        Hidden size of the additive attention scorer.
+    n_heads : int, default=4
+        Attention heads; each pools the features with its own weights.
+    positional : bool, default=True
+        Add a learned positional embedding (needed where the signal sits at a
+        fixed offset, e.g. splice sites).
+
+    Notes
+    -----
+    ``forward(codes, lengths)`` returns ``(logits, attention)``: attention has
+    shape (batch, length), is the mean of the heads' softmax weights, sums to 1
+    over real positions and is 0 on padding. During training, positions with
+    ``drop_mask`` True are replaced by N before the network sees them (the
+    AttnGen masking step, driven by :class:`~sklearn_attngen.callbacks.ProgressiveMasking`).
+    """
+
+    def __init__(
+        self,
+        n_classes,
+        max_length,
+        n_filters=128,
+        kernel_size=9,
+        n_blocks=3,
+        dropout=0.1,
+        attention_size=64,
+        n_heads=4,
+        positional=True,
+    ):
+        super().__init__()
+        self.max_length = max_length
+        self.stem = nn.Sequential(
+            nn.Conv1d(4, n_filters, kernel_size, padding="same"),
+            nn.BatchNorm1d(n_filters),
+            nn.GELU(),
+        )
+        self.position = nn.Embedding(max_length, n_filters) if positional else None
+        self.blocks = nn.ModuleList(
+            _ResidualBlock(n_filters, 5, 2**i, dropout) for i in range(n_blocks)
+        )
+        self.score = nn.Sequential(
+            nn.Linear(n_filters, attention_size), nn.Tanh(), nn.Linear(attention_size, n_heads)
+        )
+        self.dropout = nn.Dropout(dropout)
+        self.head = nn.Linear(n_filters * n_heads, n_classes)
+
+    def attention_logits(self, codes, lengths):
+        """Features (batch, length, n_filters), attention logits (batch, length, heads), mask."""
+        if codes.shape[1] > self.max_length:
+            raise ValueError(
+                f"sequences of length {codes.shape[1]} exceed the {self.max_length} positions "
+                "the model was fitted on."
+            )
+        mask = padding_mask(codes, lengths)
+        h = self.stem(one_hot(codes))
+        if self.position is not None:
+            h = h + self.position.weight[: codes.shape[1]].T[None]
+        keep = mask[:, None, :].to(h.dtype)
+        for block in self.blocks:
+            h = block(h * keep)
+        h = (h * keep).transpose(1, 2)
+        logits = self.score(h).masked_fill(~mask[..., None], float("-inf"))
+        return h, logits, mask
+
+    def forward(self, codes, lengths):
+        h, logits, _ = self.attention_logits(codes, lengths)
+        weights = torch.softmax(logits, dim=1)  # (batch, length, heads)
+        pooled = torch.einsum("blh,blf->bhf", weights, h).flatten(1)
+        return self.head(self.dropout(pooled)), weights.mean(dim=2)
+
+
+class GBCNN(nn.Module):
+    """The Genomic Benchmarks CNN baseline (``genomic_benchmarks.models.torch.CNN``).
+
+    Same layers: embedding (vocabulary A, C, G, T, N), three Conv1d layers
+    (16, 8, 4 filters, kernel 8) with batch norm and max pooling (ReLU after
+    the first only, as in the original), a 512-unit dense layer and the output
+    layer. One fix: the original applied a sigmoid before
+    ``binary_cross_entropy_with_logits`` for two classes (a double sigmoid);
+    here the module returns one logit per class for plain cross-entropy, which
+    for two classes is the binary logistic loss on the logit difference.
+
+    Parameters
+    ----------
+    n_classes : int
+    max_length : int
+        Input length (the dense layer is sized for it; shorter inputs are
+        padded with N).
+    embedding_dim : int, default=100
+        As in the Genomic Benchmarks notebooks.
+    """
+
+    def __init__(self, n_classes, max_length, embedding_dim=100):
+        super().__init__()
+        self.max_length = max_length
+        self.embeddings = nn.Embedding(5, embedding_dim)
+        self.cnn_model = nn.Sequential(
+            nn.Conv1d(embedding_dim, 16, kernel_size=8),
+            nn.BatchNorm1d(16),
+            nn.ReLU(),
+            nn.MaxPool1d(2),
+            nn.Conv1d(16, 8, kernel_size=8),
+            nn.BatchNorm1d(8),
+            nn.MaxPool1d(2),
+            nn.Conv1d(8, 4, kernel_size=8),
+            nn.BatchNorm1d(4),
+            nn.MaxPool1d(2),
+            nn.Flatten(),
+        )
+        with torch.no_grad():
+            n_flat = self.cnn_model(torch.zeros(1, embedding_dim, max_length)).shape[1]
+        self.dense_model = nn.Sequential(nn.Linear(n_flat, 512), nn.Linear(512, n_classes))
+
+    def forward(self, codes, lengths):
+        if codes.shape[1] > self.max_length:
+            raise ValueError(
+                f"sequences of length {codes.shape[1]} exceed the {self.max_length} positions "
+                "the model was fitted on."
+            )
+        codes = F.pad(codes.long(), (0, self.max_length - codes.shape[1]), value=N_CODE)
+        x = self.embeddings(codes).transpose(1, 2)
+        return self.dense_model(self.cnn_model(x))

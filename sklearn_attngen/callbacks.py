@@ -1,0 +1,98 @@
+"""skorch callbacks used by :class:`~sklearn_attngen.AttnGenClassifier`."""
+
+import math
+
+from skorch.callbacks import Callback
+
+__all__ = ["ProgressiveMasking", "mask_fraction_at"]
+
+
+def mask_fraction_at(epoch, batch, n_batches, *, mask_fraction, mask_warmup, mask_ramp):
+    """Fraction of real positions masked in one training batch.
+
+    The schedule, to the batch: no masking during the first ``mask_warmup``
+    epochs; then the fraction rises linearly over the next ``mask_ramp``
+    epochs, batch by batch, and stays at ``mask_fraction`` afterwards::
+
+        t = (epoch - mask_warmup) + batch / n_batches     # epochs since warm-up
+        p = mask_fraction * clip(t / mask_ramp, 0, 1)     # mask_ramp > 0
+        p = mask_fraction if t >= 0 else 0                # mask_ramp == 0
+
+    Parameters
+    ----------
+    epoch : int
+        Zero-based epoch.
+    batch : int
+        Zero-based batch within the epoch.
+    n_batches : int
+        Batches per epoch.
+    mask_fraction, mask_warmup, mask_ramp : float, int, int
+        As in :class:`~sklearn_attngen.AttnGenClassifier`.
+
+    Returns
+    -------
+    p : float
+        In ``[0, mask_fraction]``. Each sequence then has ``floor(p * length)``
+        of its lowest-attention positions replaced by N.
+
+    Examples
+    --------
+    >>> from sklearn_attngen.callbacks import mask_fraction_at
+    >>> [mask_fraction_at(e, 0, 10, mask_fraction=0.2, mask_warmup=1, mask_ramp=2)
+    ...  for e in range(5)]
+    [0.0, 0.0, 0.1, 0.2, 0.2]
+    """
+    t = (epoch - mask_warmup) + batch / max(n_batches, 1)
+    if t < 0 or mask_fraction == 0:
+        return 0.0
+    if mask_ramp == 0:
+        return float(mask_fraction)
+    return float(mask_fraction * min(t / mask_ramp, 1.0))
+
+
+class ProgressiveMasking(Callback):
+    """Set the masking fraction of every training batch and record it.
+
+    Before each training batch this callback sets ``net.mask_fraction_now_``
+    from :func:`mask_fraction_at`; the classifier's training step then
+    replaces that fraction of each sequence's lowest-attention positions with
+    N. The mean fraction applied in an epoch is written to
+    ``net.history_[:, "mask_fraction"]``.
+
+    Parameters
+    ----------
+    mask_fraction : float, default=0.0
+    mask_warmup : int, default=1
+    mask_ramp : int, default=2
+    """
+
+    def __init__(self, mask_fraction=0.0, mask_warmup=1, mask_ramp=2):
+        self.mask_fraction = mask_fraction
+        self.mask_warmup = mask_warmup
+        self.mask_ramp = mask_ramp
+
+    def on_epoch_begin(self, net, dataset_train=None, **kwargs):
+        self._epoch = len(net.history_) - 1
+        self._batch = 0
+        self._applied = []
+        self._n_batches = math.ceil(len(dataset_train) / net.batch_size) if dataset_train else 1
+
+    def on_batch_begin(self, net, training=False, **kwargs):
+        if not training:
+            return
+        p = mask_fraction_at(
+            self._epoch,
+            self._batch,
+            self._n_batches,
+            mask_fraction=self.mask_fraction,
+            mask_warmup=self.mask_warmup,
+            mask_ramp=self.mask_ramp,
+        )
+        net.mask_fraction_now_ = p
+        self._applied.append(p)
+        self._batch += 1
+
+    def on_epoch_end(self, net, **kwargs):
+        applied = self._applied or [0.0]
+        net.history_.record("mask_fraction", sum(applied) / len(applied))
+        net.mask_fraction_now_ = 0.0
