@@ -95,24 +95,24 @@ def _read_split(split_dir):
     data, labels, ids, paths = [], [], [], []
     classes = sorted(entry.name for entry in os.scandir(split_dir) if entry.is_dir())
     for label in classes:
-        names = [
-            entry.name
-            for entry in os.scandir(split_dir / label)
+        entries = [
+            entry
+            for entry in os.scandir(os.path.join(split_dir, label))
             if entry.name.endswith(".txt") and entry.is_file()
         ]
-        for file_name in sorted(names, key=_natural_key):
-            path = split_dir / label / file_name
-            with open(path, encoding="ascii", errors="replace") as handle:
-                data.append(handle.read().strip())
-            labels.append(label)
-            ids.append(file_name[: -len(".txt")])
-            paths.append(path)
+        entries.sort(key=lambda entry: _natural_key(entry.name))
+        for entry in entries:
+            with open(entry.path, "rb") as handle:  # bytes: no text-layer overhead
+                data.append(handle.read().strip().decode("ascii", errors="replace"))
+        labels += [label] * len(entries)
+        ids += [entry.name[: -len(".txt")] for entry in entries]
+        paths += [entry.path for entry in entries]
     if not data:
         raise FileNotFoundError(
             f"{str(split_dir)!r} holds no <class>/<id>.txt sequence files; the download may "
             "have been interrupted. Delete the folder and load again."
         )
-    _validate_alphabet(data, lambda i, pos: str(paths[i]))
+    _validate_alphabet(data, lambda i, pos: paths[i])
     return data, labels, ids
 
 

@@ -347,7 +347,8 @@ def make_motif_sequences(
         raise ValueError("motifs must list one motif (or tuple of motifs) per class, >= 2 classes.")
     class_motifs = []
     for spec in specs:
-        members = spec if isinstance(spec, (tuple, list)) else (spec,)
+        is_group = isinstance(spec, (tuple, list)) and not isinstance(spec, Motif)
+        members = spec if is_group else (spec,)
         class_motifs.append([_resolve(m, shipped, "motifs") for m in members])
     class_ids = [tuple(m.matrix_id for m in members) for members in class_motifs]
     if len({frozenset(ids) for ids in class_ids}) < len(class_ids):
