@@ -77,8 +77,8 @@ def _missing_error(name, dataset_dir, split, reason):
         'e.g. `python -c "from genomic_benchmarks.loc2seq import download_dataset; '
         f"download_dataset('{name}', version={_cloud_cache().get(name, 0)})\"` (it lands in "
         f"~/.genomic_benchmarks/{name}), and copy that folder to {str(dataset_dir)!r} so that "
-        f"it holds train/<class>/<id>.txt and test/<class>/<id>.txt (or pass data_home= the "
-        "folder that holds it)."
+        "it holds train/<class>/<id>.txt and test/<class>/<id>.txt, or pass the folder "
+        "that holds it as data_home."
     )
 
 
