@@ -5,9 +5,9 @@ import numpy as np
 from ..utils._validation import N_CODE, check_sequences
 
 __all__ = [
-    "encode_sequences",
-    "decode_sequences",
     "codes_to_one_hot",
+    "decode_sequences",
+    "encode_sequences",
     "one_hot_to_codes",
     "reverse_complement",
 ]
@@ -92,7 +92,7 @@ def decode_sequences(codes, lengths=None):
             "lengths must be a 1-D array with one length in [1, n_positions] per sequence."
         )
     letters = _LETTERS[codes]
-    return [row[:n].tobytes().decode("ascii") for row, n in zip(letters, lengths)]
+    return [row[:n].tobytes().decode("ascii") for row, n in zip(letters, lengths, strict=True)]
 
 
 def codes_to_one_hot(codes, *, layout="NLC", dtype=np.float32):
@@ -201,4 +201,3 @@ def reverse_complement(X, *, lengths=None, layout="NLC"):
     out = _COMPLEMENT_CODES[np.take_along_axis(codes, source, axis=1)]
     out[positions >= lengths[:, None]] = N_CODE
     return out
-

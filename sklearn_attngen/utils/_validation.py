@@ -10,7 +10,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["check_sequences", "N_CODE", "ALPHABET"]
+__all__ = ["ALPHABET", "N_CODE", "check_sequences"]
 
 ALPHABET = "ACGT"
 N_CODE = 4
@@ -56,8 +56,7 @@ def _as_string_list(X, name):
             X = X[:, 0]
         if X.ndim != 1:
             raise ValueError(
-                f"{name} holds strings but has shape {X.shape}; expected a 1-D array of "
-                "sequences."
+                f"{name} holds strings but has shape {X.shape}; expected a 1-D array of sequences."
             )
         X = X.tolist()
     elif isinstance(X, (list, tuple)):

@@ -1,0 +1,31 @@
+"""Data sets: Genomic Benchmarks, bundled real data, file readers, generators.
+
+Loaders return a :class:`~sklearn.utils.Bunch` (or ``(X, y)`` with
+``return_X_y=True``) whose ``data`` is a list of DNA strings, as every
+estimator of the package accepts.
+
+- :func:`load_genomic_benchmark`, :func:`list_genomic_benchmarks`: the Genomic
+  Benchmarks, downloaded and cached by the genomic-benchmarks package.
+- :func:`load_splice_junction`, :func:`load_promoter`: small real data sets
+  shipped with the package (no download).
+- :func:`read_fasta`, :func:`read_sequences`: your own FASTA, CSV or TSV files.
+- :func:`make_motif_sequences`, :func:`load_jaspar_motifs`: synthetic sequences
+  with planted real JASPAR motifs and a ground-truth saliency mask.
+"""
+
+from ._bundled import load_promoter, load_splice_junction
+from ._genomic_benchmarks import list_genomic_benchmarks, load_genomic_benchmark
+from ._motifs import Motif, load_jaspar_motifs, make_motif_sequences
+from ._readers import read_fasta, read_sequences
+
+__all__ = [
+    "Motif",
+    "list_genomic_benchmarks",
+    "load_genomic_benchmark",
+    "load_jaspar_motifs",
+    "load_promoter",
+    "load_splice_junction",
+    "make_motif_sequences",
+    "read_fasta",
+    "read_sequences",
+]

@@ -1,0 +1,107 @@
+"""Shared helpers for the loaders: package data access, splits, Bunch building."""
+
+import csv
+import gzip
+from importlib import resources
+
+import numpy as np
+from sklearn.utils import Bunch
+
+from ..utils import check_sequences
+from ..utils._validation import _INVALID, _LUT
+
+__all__ = ["SPLITS"]
+
+SPLITS = ("train", "test", "all")
+_DATA_MODULE = "sklearn_attngen.datasets"
+_VALIDATION_CHUNK = 4096  # sequences validated at a time: bounds the padded code array
+
+
+def _data_file(name):
+    """Traversable for a file under ``sklearn_attngen/datasets/data``."""
+    return resources.files(_DATA_MODULE) / "data" / name
+
+
+def _load_descr(name):
+    """Text of ``sklearn_attngen/datasets/descr/<name>``."""
+    return (resources.files(_DATA_MODULE) / "descr" / name).read_text(encoding="utf-8")
+
+
+def _check_split(split):
+    if not isinstance(split, str) or split not in SPLITS:
+        raise ValueError(f"split must be one of {SPLITS}, got {split!r}.")
+
+
+def _check_bool(value, name):
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a bool, got {value!r}.")
+
+
+def _read_bundled_csv(name, split):
+    """Rows of a bundled ``data/<name>`` CSV in ``split`` ("all": train rows, then test)."""
+    with _data_file(name).open("rb") as raw, gzip.open(raw, "rt", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    splits = ("train", "test") if split == "all" else (split,)
+    return [row for s in splits for row in rows if row["split"] == s]
+
+
+def _first_invalid(seq):
+    """Position and character of the first non-nucleotide in ``seq``, or None."""
+    for pos, char in enumerate(seq):
+        if ord(char) > 255 or _LUT[ord(char)] == _INVALID:
+            return pos, char
+    return None
+
+
+def _validate_alphabet(seqs, where):
+    """Check DNA strings with ``check_sequences``; report errors through ``where``.
+
+    ``where(i, pos)`` returns a text that locates position ``pos`` of sequence
+    ``i`` for the user (a file and line, a record id). Sequences are validated
+    in chunks so that one very long sequence does not pad all the others.
+    """
+    for start in range(0, len(seqs), _VALIDATION_CHUNK):
+        chunk = seqs[start : start + _VALIDATION_CHUNK]
+        try:
+            check_sequences(chunk, name="sequences")
+        except ValueError:
+            for offset, seq in enumerate(chunk):
+                i = start + offset
+                if not seq:
+                    raise ValueError(f"{where(i, None)}: empty sequence.") from None
+                bad = _first_invalid(seq)
+                if bad is not None:
+                    pos, char = bad
+                    raise ValueError(
+                        f"{where(i, pos)}: invalid character {char!r} at position {pos} of the "
+                        "sequence; expected A, C, G, T, N or an IUPAC ambiguity code (any case)."
+                    ) from None
+            raise  # pragma: no cover - check_sequences found something we did not
+
+
+def _encode_labels(labels):
+    """Integer targets and sorted class names from a list of labels."""
+    target_names, target = np.unique(np.asarray(labels), return_inverse=True)
+    return target.astype(np.int64), target_names
+
+
+def _finish(data, target, *, return_X_y, as_frame, **extra):
+    """Build the return value of a loader (Bunch, or ``(X, y)``)."""
+    frame = None
+    if as_frame:
+        pd = _import_pandas()
+        frame = pd.DataFrame({"sequence": pd.Series(data, dtype=object), "label": target})
+        data, target = frame["sequence"], frame["label"]
+    if return_X_y:
+        return data, target
+    return Bunch(data=data, target=target, frame=frame, **extra)
+
+
+def _import_pandas():
+    try:
+        import pandas as pd
+    except ImportError as exc:  # pragma: no cover - pandas is installed in the test env
+        raise ImportError(
+            "as_frame=True needs pandas; install it with `pip install pandas`."
+        ) from exc
+    return pd

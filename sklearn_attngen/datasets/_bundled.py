@@ -1,0 +1,168 @@
+"""Loaders for the small real data sets shipped inside the package."""
+
+import numpy as np
+
+from ._base import _check_bool, _check_split, _finish, _load_descr, _read_bundled_csv
+
+__all__ = ["load_promoter", "load_splice_junction"]
+
+
+def _load(csv_name, descr_name, split, return_X_y, as_frame, target_names=None):
+    _check_split(split)
+    _check_bool(return_X_y, "return_X_y")
+    _check_bool(as_frame, "as_frame")
+    rows = _read_bundled_csv(csv_name, split)
+    data = [row["sequence"] for row in rows]
+    labels = [row["label"] for row in rows]
+    if target_names is None:  # string labels: classes are the sorted label values
+        target_names = np.unique(labels)
+        target = np.searchsorted(target_names, labels).astype(np.int64)
+    else:  # integer labels indexing target_names
+        target = np.array(labels, dtype=np.int64)
+    return _finish(
+        data,
+        target,
+        return_X_y=return_X_y,
+        as_frame=as_frame,
+        target_names=np.asarray(target_names),
+        DESCR=_load_descr(descr_name),
+        filename=csv_name,
+        data_module="sklearn_attngen.datasets.data",
+    )
+
+
+def load_splice_junction(*, split="train", return_X_y=False, as_frame=False):
+    """Load the UCI primate splice-junction data set (3-class classification).
+
+    60-nt windows of primate genes centred on an exon/intron boundary (``EI``,
+    donor site), an intron/exon boundary (``IE``, acceptor site), or neither
+    (``N``). Real data, CC BY 4.0; see ``DESCR`` for the source and quirks
+    (ambiguity codes, duplicates across splits).
+
+    =================   =====================================
+    Classes             3 (``EI``, ``IE``, ``N``)
+    Samples             2,420 train / 770 test (3,190 in all)
+    Sequence length     60
+    Alphabet            A, C, G, T; 15 sequences with N, D, R, S
+    =================   =====================================
+
+    Parameters
+    ----------
+    split : {"train", "test", "all"}, default="train"
+        Which rows to load; ``"all"`` is the training rows followed by the
+        test rows. The split is a deterministic one stored in the
+        file (there is no official split).
+    return_X_y : bool, default=False
+        Return ``(data, target)`` instead of a Bunch.
+    as_frame : bool, default=False
+        Make ``data`` and ``target`` pandas Series and add ``frame``, a
+        DataFrame with columns ``sequence`` and ``label``.
+
+    Returns
+    -------
+    data : :class:`~sklearn.utils.Bunch`
+        With attributes
+
+        data : list of str, or Series
+            Upper-case sequences.
+        target : ndarray of shape (n_samples,), or Series
+            Class index into ``target_names``.
+        target_names : ndarray of str
+            ``["EI", "IE", "N"]``.
+        frame : DataFrame or None
+            Only with ``as_frame=True``.
+        DESCR : str
+            Description, source, licence and known quirks.
+        filename : str
+            Name of the data file inside ``data_module``.
+
+    (data, target) : tuple
+        If ``return_X_y`` is True.
+
+    See Also
+    --------
+    load_promoter : Core promoter detection (GUE, 70 nt).
+
+    Examples
+    --------
+    >>> from sklearn_attngen.datasets import load_splice_junction
+    >>> bunch = load_splice_junction()
+    >>> len(bunch.data), len(bunch.data[0]), bunch.target_names.tolist()
+    (2420, 60, ['EI', 'IE', 'N'])
+    >>> X_test, y_test = load_splice_junction(split="test", return_X_y=True)
+    >>> len(X_test)
+    770
+    """
+    return _load("splice_junction.csv.gz", "splice_junction.rst", split, return_X_y, as_frame)
+
+
+def load_promoter(*, split="train", return_X_y=False, as_frame=False):
+    """Load a subsample of the GUE core-promoter detection task (binary).
+
+    70-nt human sequences around a transcription start site (promoter, label
+    1) or not (label 0), from the GUE benchmark task ``prom_core_all``
+    (DNABERT-2), Apache-2.0. The test split is the complete official test
+    split, so scores compare with published ones; the training split is a
+    class-balanced random subsample of the official one, small enough to fit a
+    model on a laptop CPU in about a minute. See ``DESCR``.
+
+    =================   =====================================
+    Classes             2 (0 = non-promoter, 1 = promoter)
+    Samples             8,000 train / 5,920 test
+    Sequence length     70
+    Alphabet            A, C, G, T (upper case)
+    =================   =====================================
+
+    Parameters
+    ----------
+    split : {"train", "test", "all"}, default="train"
+        Which rows to load; ``"all"`` is the training rows followed by the
+        test rows.
+    return_X_y : bool, default=False
+        Return ``(data, target)`` instead of a Bunch.
+    as_frame : bool, default=False
+        Make ``data`` and ``target`` pandas Series and add ``frame``, a
+        DataFrame with columns ``sequence`` and ``label``.
+
+    Returns
+    -------
+    data : :class:`~sklearn.utils.Bunch`
+        With attributes
+
+        data : list of str, or Series
+            Upper-case sequences.
+        target : ndarray of shape (n_samples,), or Series
+            0 (non-promoter) or 1 (promoter), the labels of the source.
+        target_names : ndarray of str
+            ``["non-promoter", "promoter"]``.
+        frame : DataFrame or None
+            Only with ``as_frame=True``.
+        DESCR : str
+            Description, source, licence, how the subsample was drawn.
+        filename : str
+            Name of the data file inside ``data_module``.
+
+    (data, target) : tuple
+        If ``return_X_y`` is True.
+
+    See Also
+    --------
+    load_splice_junction : Splice-junction classification (UCI, 60 nt).
+
+    Examples
+    --------
+    >>> from sklearn_attngen.datasets import load_promoter
+    >>> X, y = load_promoter(return_X_y=True)
+    >>> len(X), len(X[0]), float(y.mean())
+    (8000, 70, 0.5)
+    >>> load_promoter(split="test", as_frame=True).frame.shape
+    (5920, 2)
+    """
+    return _load(
+        "promoter.csv.gz",
+        "promoter.rst",
+        split,
+        return_X_y,
+        as_frame,
+        target_names=["non-promoter", "promoter"],
+    )

@@ -1,0 +1,450 @@
+"""Real JASPAR motifs and a synthetic planted-motif classification generator."""
+
+import numbers
+from functools import lru_cache
+from typing import NamedTuple
+
+import numpy as np
+from sklearn.utils import Bunch, check_random_state
+
+from ._base import _check_bool, _data_file, _read_bundled_csv
+
+__all__ = ["Motif", "load_jaspar_motifs", "make_motif_sequences"]
+
+_MOTIF_FILE = "jaspar2024_motifs.meme"
+_DEFAULT_CLASS_MOTIFS = ("MA0139.2", "MA0080.7")  # CTCF, SPI1
+_LETTERS = np.frombuffer(b"ACGT", dtype=np.uint8)
+_BACKGROUNDS = ("iid", "shuffled")
+
+
+class Motif(NamedTuple):
+    """A transcription-factor motif as a position probability matrix.
+
+    Parameters
+    ----------
+    matrix_id : str
+        Identifier, e.g. the JASPAR matrix id ``"MA0139.2"``.
+    name : str
+        Transcription factor name, e.g. ``"CTCF"``.
+    pfm : ndarray of shape (width, 4)
+        Base probabilities per motif position, columns in A, C, G, T order;
+        each row sums to 1.
+    """
+
+    matrix_id: str
+    name: str
+    pfm: np.ndarray
+
+    @property
+    def width(self):
+        """Number of positions of the motif."""
+        return self.pfm.shape[0]
+
+    @property
+    def consensus(self):
+        """Most probable base at each position, as a str."""
+        return _LETTERS[np.argmax(self.pfm, axis=1)].tobytes().decode("ascii")
+
+
+def _parse_meme(text, source):
+    """Motifs of a MEME v4 text (letter-probability matrices, ACGT alphabet)."""
+    motifs = {}
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        fields = lines[i].split()
+        if fields[:1] != ["MOTIF"]:
+            i += 1
+            continue
+        matrix_id, name = fields[1], fields[2] if len(fields) > 2 else fields[1]
+        header = lines[i + 1].split()
+        width = int(header[header.index("w=") + 1])
+        rows = [lines[i + 2 + k].split() for k in range(width)]
+        pfm = np.array(rows, dtype=np.float64)
+        if pfm.shape != (width, 4) or not np.allclose(pfm.sum(axis=1), 1, atol=1e-3):
+            raise ValueError(f"{source}: motif {matrix_id} is not a {width} x 4 probability matrix")
+        motifs[matrix_id] = Motif(matrix_id, name, pfm)
+        i += 2 + width
+    return motifs
+
+
+def load_jaspar_motifs():
+    """Load the JASPAR 2024 motifs shipped with the package.
+
+    Six real, curated vertebrate transcription-factor matrices of the JASPAR
+    2024 CORE collection (Rauluseviciute et al., 2024), in MEME
+    letter-probability format with values as published:
+
+    ==========  =======  ======  ==============  ==========
+    matrix_id   name     width   species         data type
+    ==========  =======  ======  ==============  ==========
+    MA0139.2    CTCF     15      Homo sapiens    ChIP-seq
+    MA0035.5    GATA1    7       Homo sapiens    ChIP-seq
+    MA0080.7    Spi1     13      Mus musculus    ChIP-seq
+    MA0138.3    REST     20      Homo sapiens    ChIP-seq
+    MA0148.5    FOXA1    8       Homo sapiens    ChIP-seq
+    MA0114.5    HNF4A    9       Homo sapiens    ChIP-seq
+    ==========  =======  ======  ==============  ==========
+
+    Returns
+    -------
+    motifs : dict of str to Motif
+        Keyed by JASPAR matrix id, in the order above. Each call returns new
+        arrays: modifying them does not affect later calls.
+
+    See Also
+    --------
+    make_motif_sequences : Plant sites sampled from these motifs.
+
+    Examples
+    --------
+    >>> from sklearn_attngen.datasets import load_jaspar_motifs
+    >>> motifs = load_jaspar_motifs()
+    >>> list(motifs)
+    ['MA0139.2', 'MA0035.5', 'MA0080.7', 'MA0138.3', 'MA0148.5', 'MA0114.5']
+    >>> ctcf = motifs["MA0139.2"]
+    >>> ctcf.name, ctcf.pfm.shape, ctcf.consensus
+    ('CTCF', (15, 4), 'GCCACCAGGGGGCGC')
+    """
+    text = _data_file(_MOTIF_FILE).read_text(encoding="ascii")
+    return _parse_meme(text, _MOTIF_FILE)
+
+
+@lru_cache(maxsize=1)
+def _shuffle_source():
+    """Codes of the bundled promoter training sequences (read-only)."""
+    rows = _read_bundled_csv("promoter.csv.gz", "train")
+    codes = np.frombuffer("".join(r["sequence"] for r in rows).encode("ascii"), dtype=np.uint8)
+    codes = np.searchsorted(_LETTERS, codes).astype(np.uint8).reshape(len(rows), -1)
+    codes.setflags(write=False)
+    return codes
+
+
+def _dinucleotide_shuffle(codes, rng):
+    """Uniform random sequence with the same dinucleotide counts as ``codes``.
+
+    The Altschul-Erickson shuffle, by the random Eulerian path construction of
+    Kandel et al. (1996): draw the last exit edge of every letter (rejecting
+    draws that do not form a tree towards the last letter), shuffle each
+    letter's other exit edges, and walk from the first letter.
+    """
+    n = len(codes)
+    if n < 3:
+        return codes.copy()
+    successors = [codes[1:][codes[:-1] == a] for a in range(4)]
+    last = int(codes[-1])
+    exits = [a for a in range(4) if a != last and len(successors[a])]
+    while True:
+        last_exit = {a: rng.randint(len(successors[a])) for a in exits}
+        if all(_reaches(a, last, successors, last_exit) for a in exits):
+            break
+    order = []
+    for a in range(4):
+        succ = successors[a]
+        if a in last_exit:
+            k = last_exit[a]
+            succ = np.concatenate([rng.permutation(np.delete(succ, k)), succ[k : k + 1]])
+        else:
+            succ = rng.permutation(succ)
+        order.append(succ.tolist())
+    out = np.empty(n, dtype=np.uint8)
+    out[0] = codes[0]
+    used = [0, 0, 0, 0]
+    for j in range(1, n):
+        a = out[j - 1]
+        out[j] = order[a][used[a]]
+        used[a] += 1
+    return out
+
+
+def _reaches(start, last, successors, last_exit):
+    """Whether following last-exit edges from ``start`` reaches ``last``."""
+    seen = set()
+    v = start
+    while v != last:
+        if v in seen:
+            return False
+        seen.add(v)
+        v = int(successors[v][last_exit[v]])
+    return True
+
+
+def _resolve(spec, shipped, param):
+    """Motif for a matrix id, base id or factor name, or a Motif instance."""
+    if isinstance(spec, Motif):
+        pfm = np.asarray(spec.pfm, dtype=np.float64)
+        if pfm.ndim != 2 or pfm.shape[1] != 4 or pfm.shape[0] == 0:
+            raise ValueError(f"{param}: motif {spec.matrix_id!r} pfm must have shape (width, 4).")
+        if (pfm < 0).any() or not np.allclose(pfm.sum(axis=1), 1, atol=1e-3):
+            raise ValueError(f"{param}: rows of motif {spec.matrix_id!r} must be probabilities.")
+        return Motif(spec.matrix_id, spec.name, pfm.copy())
+    if not isinstance(spec, str):
+        raise TypeError(f"{param} holds {spec!r}; expected a JASPAR id, a name or a Motif.")
+    key = spec.strip().upper()
+    for motif in shipped.values():
+        if key in (motif.matrix_id.upper(), motif.matrix_id.split(".")[0], motif.name.upper()):
+            return motif
+    choices = ", ".join(f"{m.matrix_id} ({m.name})" for m in shipped.values())
+    raise ValueError(f"{param}: unknown motif {spec!r}; shipped motifs are {choices}.")
+
+
+def _check_params(n_samples, length, n_distractors, gc_content, background):
+    for value, name, low in ((n_samples, "n_samples", 1), (length, "length", 1)):
+        if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < low:
+            raise ValueError(f"{name} must be an int >= {low}, got {value!r}.")
+    if (
+        not isinstance(n_distractors, numbers.Integral)
+        or isinstance(n_distractors, bool)
+        or n_distractors < 0
+    ):
+        raise ValueError(f"n_distractors must be an int >= 0, got {n_distractors!r}.")
+    if not isinstance(gc_content, numbers.Real) or not 0 <= gc_content <= 1:
+        raise ValueError(f"gc_content must be a number in [0, 1], got {gc_content!r}.")
+    if not isinstance(background, str) or background not in _BACKGROUNDS:
+        raise ValueError(f"background must be one of {_BACKGROUNDS}, got {background!r}.")
+
+
+def _sample_site(pfm, rng):
+    """One site drawn from ``pfm``, each position independently (codes 0..3)."""
+    cdf = np.cumsum(pfm / pfm.sum(axis=1, keepdims=True), axis=1)
+    u = rng.random_sample(pfm.shape[0])
+    return (u[:, None] >= cdf[:, :3]).sum(axis=1).astype(np.uint8)
+
+
+def make_motif_sequences(
+    n_samples=1000,
+    length=200,
+    motifs=None,
+    *,
+    distractors=None,
+    n_distractors=2,
+    background="iid",
+    gc_content=0.41,
+    both_strands=True,
+    return_motifs=False,
+    random_state=None,
+):
+    """Generate DNA sequences whose class is set by planted real motifs.
+
+    A benchmark with known ground truth for saliency methods: every class
+    owns one motif or a set of motifs; each sequence carries sites of its
+    class's motifs plus distractor sites of other motifs that every class
+    shares, at random non-overlapping positions. Only motif identity tells
+    the classes apart, and the returned mask marks exactly the
+    class-determining positions.
+
+    The generative process, in order, all draws from
+    ``check_random_state(random_state)``:
+
+    1. Labels: ``y = rng.permutation(np.arange(n_samples) % n_classes)``, so
+       classes are balanced (sizes differ by at most one).
+    2. Backgrounds, one per sequence, in sample order.
+       ``"iid"``: every base independently, ``P(C) = P(G) = gc_content / 2``
+       and ``P(A) = P(T) = (1 - gc_content) / 2`` (drawn for all samples at
+       once, row by row). ``"shuffled"``: concatenate ``ceil(length / 70)``
+       sequences drawn uniformly with replacement from the training split of
+       :func:`load_promoter` (real human 70-nt sequences), cut to ``length``,
+       and shuffle with the Altschul-Erickson dinucleotide shuffle, which
+       keeps the exact dinucleotide counts of the cut and destroys its motifs.
+    3. Sites, per sequence, in sample order: the list of motifs to plant is
+       each motif of class ``y[i]`` once, then ``n_distractors`` motifs drawn
+       uniformly with replacement from ``distractors``; it is put in random
+       order (``rng.permutation``). For each motif in that order a site is
+       drawn position by position from its probability matrix and, when
+       ``both_strands`` is True, reverse-complemented with probability 1/2.
+       The free length ``length - sum(widths)`` is split into
+       ``n_sites + 1`` gaps uniformly over all compositions (stars and bars),
+       and the sites are written over the background in that order, separated
+       by those gaps: sites never overlap, and every non-overlapping
+       arrangement is equally likely.
+    4. ``mask[i, j]`` is True where position ``j`` lies in a site of a motif of
+       class ``y[i]``; distractor sites and background are False. A motif
+       site can also occur by chance in the background; the mask does not
+       mark those.
+
+    Parameters
+    ----------
+    n_samples : int, default=1000
+        Number of sequences.
+    length : int, default=200
+        Length of every sequence; must hold all sites of one sequence.
+    motifs : sequence, default=None
+        One entry per class: a motif, or a tuple of motifs that the class
+        carries together (a motif pair), or ``()`` for a background-only
+        class. A motif is a JASPAR matrix id (``"MA0139.2"``), base id
+        (``"MA0139"``), factor name (``"CTCF"``, any case) of a motif from
+        :func:`load_jaspar_motifs`, or a :class:`Motif`. Classes must differ
+        in their motif sets. None means ``("MA0139.2", "MA0080.7")``: CTCF
+        versus SPI1.
+    distractors : sequence of motifs, default=None
+        Motifs planted in every class; none may be a class motif. None means
+        every shipped motif that no class uses.
+    n_distractors : int, default=2
+        Distractor sites per sequence.
+    background : {"iid", "shuffled"}, default="iid"
+        Background model, see step 2.
+    gc_content : float, default=0.41
+        G + C fraction of the ``"iid"`` background (0.41 is the human genome
+        average). Ignored for ``"shuffled"``.
+    both_strands : bool, default=True
+        Plant each site on a random strand; False plants motifs as given.
+    return_motifs : bool, default=False
+        Also return a table of the motifs and of every planted site.
+    random_state : int, RandomState instance or None, default=None
+        Seed for every draw; an int gives the same data on every call.
+
+    Returns
+    -------
+    X : list of str
+        Upper-case sequences of length ``length``.
+    y : ndarray of shape (n_samples,), dtype int64
+        Class index, the position of the class in ``motifs``.
+    mask : ndarray of shape (n_samples, length), dtype bool
+        True at the positions of class-determining sites.
+    motif_table : :class:`~sklearn.utils.Bunch`
+        Only if ``return_motifs`` is True, with attributes
+
+        motifs : dict of str to Motif
+            Every motif used, keyed by matrix id.
+        class_motifs : list of tuple of str
+            Matrix ids of each class's motifs.
+        distractors : tuple of str
+            Matrix ids of the distractor motifs.
+        sites : Bunch
+            One entry per planted site, in sample order: ``sample``,
+            ``start`` and ``end`` (int arrays; ``X[sample][start:end]`` is the
+            site), ``motif_id`` (str array), ``strand`` (``"+"`` or ``"-"``),
+            ``class_determining`` (bool array) and ``sequence`` (the site as
+            it reads in ``X``, reverse complement of the drawn site on
+            ``"-"``).
+
+    See Also
+    --------
+    load_jaspar_motifs : The shipped motifs.
+
+    Examples
+    --------
+    >>> from sklearn_attngen.datasets import make_motif_sequences
+    >>> X, y, mask = make_motif_sequences(n_samples=4, length=60, random_state=0)
+    >>> len(X), len(X[0]), y.tolist(), mask.shape
+    (4, 60, [0, 1, 1, 0], (4, 60))
+    >>> X, y, mask, table = make_motif_sequences(
+    ...     n_samples=6, motifs=["GATA1", ("CTCF", "REST")], n_distractors=1,
+    ...     return_motifs=True, random_state=0)
+    >>> table.class_motifs
+    [('MA0035.5',), ('MA0139.2', 'MA0138.3')]
+    >>> mask.sum(axis=1).tolist() == [7 if c == 0 else 35 for c in y]
+    True
+    """
+    _check_params(n_samples, length, n_distractors, gc_content, background)
+    _check_bool(both_strands, "both_strands")
+    _check_bool(return_motifs, "return_motifs")
+    rng = check_random_state(random_state)
+    shipped = load_jaspar_motifs()
+
+    specs = _DEFAULT_CLASS_MOTIFS if motifs is None else motifs
+    if isinstance(specs, (str, Motif)) or len(specs) < 2:
+        raise ValueError("motifs must list one motif (or tuple of motifs) per class, >= 2 classes.")
+    class_motifs = []
+    for spec in specs:
+        is_group = isinstance(spec, (tuple, list)) and not isinstance(spec, Motif)
+        members = spec if is_group else (spec,)
+        class_motifs.append([_resolve(m, shipped, "motifs") for m in members])
+    class_ids = [tuple(m.matrix_id for m in members) for members in class_motifs]
+    if len({frozenset(ids) for ids in class_ids}) < len(class_ids):
+        raise ValueError(f"motifs: two classes have the same motif set ({class_ids}).")
+    used = {m.matrix_id for members in class_motifs for m in members}
+    if distractors is None:
+        distractor_motifs = [m for m in shipped.values() if m.matrix_id not in used]
+    else:
+        if isinstance(distractors, (str, Motif)):
+            distractors = [distractors]
+        distractor_motifs = [_resolve(m, shipped, "distractors") for m in distractors]
+    clash = sorted(used & {m.matrix_id for m in distractor_motifs})
+    if clash:
+        raise ValueError(f"distractors must not include class motifs; both hold {clash}.")
+    if n_distractors and not distractor_motifs:
+        raise ValueError("n_distractors > 0 needs at least one distractor motif.")
+    widest = max(m.width for m in distractor_motifs) if distractor_motifs else 0
+    need = max(sum(m.width for m in members) for members in class_motifs)
+    need += n_distractors * widest
+    if need > length:
+        raise ValueError(
+            f"length={length} is too short: one sequence may need {need} positions for its "
+            "sites. Increase length or use fewer or narrower motifs."
+        )
+
+    # 1. labels
+    n_classes = len(class_motifs)
+    y = rng.permutation(np.arange(n_samples) % n_classes).astype(np.int64)
+
+    # 2. backgrounds
+    if background == "iid":
+        at, gc = (1 - gc_content) / 2, gc_content / 2
+        codes = rng.choice(4, size=(n_samples, length), p=[at, gc, gc, at]).astype(np.uint8)
+    else:
+        source = _shuffle_source()
+        n_pieces = -(-length // source.shape[1])
+        codes = np.empty((n_samples, length), dtype=np.uint8)
+        for i in range(n_samples):
+            rows = rng.randint(source.shape[0], size=n_pieces)
+            codes[i] = _dinucleotide_shuffle(source[rows].ravel()[:length], rng)
+
+    # 3. sites
+    mask = np.zeros((n_samples, length), dtype=bool)
+    sites = {k: [] for k in ("sample", "start", "end", "motif_id", "strand", "class_determining")}
+    for i in range(n_samples):
+        planted = [(m, True) for m in class_motifs[y[i]]]
+        if n_distractors:
+            picks = rng.randint(len(distractor_motifs), size=n_distractors)
+            planted += [(distractor_motifs[k], False) for k in picks]
+        planted = [planted[k] for k in rng.permutation(len(planted))]
+        drawn = []
+        for motif, _ in planted:
+            site = _sample_site(motif.pfm, rng)
+            minus = both_strands and rng.random_sample() < 0.5
+            drawn.append((3 - site[::-1] if minus else site, minus))
+        n_sites = len(planted)
+        if not n_sites:  # a background-only class without distractors
+            continue
+        free = length - sum(motif.width for motif, _ in planted)
+        cuts = np.sort(rng.choice(free + n_sites, size=n_sites, replace=False))
+        gaps = np.diff(cuts, prepend=-1) - 1
+        start = 0
+        for (motif, determining), (site, minus), gap in zip(planted, drawn, gaps, strict=True):
+            start += int(gap)
+            end = start + motif.width
+            codes[i, start:end] = site
+            mask[i, start:end] |= determining
+            for key, value in zip(
+                sites,
+                (i, start, end, motif.matrix_id, "-" if minus else "+", determining),
+                strict=True,
+            ):
+                sites[key].append(value)
+            start = end
+
+    X = [row.tobytes().decode("ascii") for row in _LETTERS[codes]]
+    if not return_motifs:
+        return X, y, mask
+    site_table = Bunch(
+        sample=np.array(sites["sample"], dtype=np.int64),
+        start=np.array(sites["start"], dtype=np.int64),
+        end=np.array(sites["end"], dtype=np.int64),
+        motif_id=np.array(sites["motif_id"], dtype=str),
+        strand=np.array(sites["strand"], dtype=str),
+        class_determining=np.array(sites["class_determining"], dtype=bool),
+    )
+    site_table.sequence = [
+        X[i][s:e]
+        for i, s, e in zip(site_table.sample, site_table.start, site_table.end, strict=True)
+    ]
+    all_motifs = {m.matrix_id: m for members in class_motifs for m in members}
+    all_motifs.update({m.matrix_id: m for m in distractor_motifs})
+    table = Bunch(
+        motifs=all_motifs,
+        class_motifs=class_ids,
+        distractors=tuple(m.matrix_id for m in distractor_motifs),
+        sites=site_table,
+    )
+    return X, y, mask, table

@@ -1,0 +1,325 @@
+"""Readers for sequence files: FASTA and delimited text (CSV / TSV)."""
+
+import csv
+import gzip
+import os
+from pathlib import Path
+
+import numpy as np
+from sklearn.utils import Bunch
+
+from ._base import _check_bool, _validate_alphabet
+
+__all__ = ["read_fasta", "read_sequences"]
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_DELIMITERS = {".csv": ",", ".tsv": "\t", ".tab": "\t"}
+
+
+def _check_file(path):
+    """Return ``path`` as a Path, raising FileNotFoundError naming it when absent."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or path-like object, got {type(path).__name__}.")
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"No such file: {str(path)!r}")
+    if path.is_dir():
+        raise IsADirectoryError(f"{str(path)!r} is a directory, not a sequence file.")
+    return path
+
+
+def _open_text(path):
+    """Open a plain or gzip-compressed text file (detected from its first bytes)."""
+    with open(path, "rb") as handle:
+        magic = handle.read(2)
+    opener = gzip.open if magic == _GZIP_MAGIC else open
+    # utf-8-sig drops the byte-order mark some spreadsheet programs write.
+    return opener(path, "rt", encoding="utf-8-sig", newline="")
+
+
+def _fasta_line_of(path, record, pos):
+    """Line number holding position ``pos`` of FASTA record number ``record``."""
+    n_headers, offset, last = -1, 0, None
+    with _open_text(path) as handle:
+        for line_no, line in enumerate(handle, 1):
+            line = line.strip()
+            if line.startswith(">"):
+                n_headers += 1
+                last = line_no
+                if n_headers > record:
+                    break
+            elif line and n_headers == record:
+                if pos is not None and offset + len(line) > pos:
+                    return line_no
+                offset += len(line)
+    return last
+
+
+def read_fasta(path, *, uppercase=False):
+    """Read DNA sequences from a FASTA file, plain or gzip-compressed.
+
+    Records may span several lines; blank lines and surrounding white space are
+    ignored. The identifier of a record is the first word of its header, the
+    description the whole header line without the ``>``. Letter case is kept
+    (soft-masked repeats stay lower case) unless ``uppercase=True``. Every
+    sequence is checked with :func:`~sklearn_attngen.utils.check_sequences`.
+
+    Parameters
+    ----------
+    path : str or path-like
+        FASTA file; gzip compression is detected from the file content, so
+        ``.fa.gz`` and ``.fa`` both work whatever their name.
+    uppercase : bool, default=False
+        Upper-case the sequences.
+
+    Returns
+    -------
+    records : :class:`~sklearn.utils.Bunch`
+        With attributes
+
+        data : list of str
+            The sequences, in file order.
+        ids : list of str
+            First word of each header (duplicates are kept as they are).
+        descriptions : list of str
+            Each full header line without the leading ``>``.
+        filename : str
+            The path that was read.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` does not exist.
+    ValueError
+        On a malformed file, naming the line: sequence data before the first
+        header, a header without identifier, a record without sequence, an
+        invalid character, or a file without any record.
+
+    See Also
+    --------
+    read_sequences : Sequences and labels from a CSV or TSV file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from sklearn_attngen.datasets import read_fasta
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "seqs.fa"
+    >>> _ = path.write_text(">seq1 first\\nACGT\\nacgN\\n>seq2\\nTTGA\\n")
+    >>> records = read_fasta(path)
+    >>> records.ids, records.data
+    (['seq1', 'seq2'], ['ACGTacgN', 'TTGA'])
+    >>> records.descriptions[0]
+    'seq1 first'
+    """
+    path = _check_file(path)
+    _check_bool(uppercase, "uppercase")
+    ids, descriptions, header_lines, data = [], [], [], []
+    chunks = None  # sequence lines of the current record; None before the first header
+
+    def close_record():
+        if not chunks:
+            raise ValueError(
+                f"{path}, line {header_lines[-1]}: record {ids[-1]!r} has no sequence."
+            )
+        data.append("".join(chunks))
+
+    with _open_text(path) as handle:
+        for line_no, line in enumerate(handle, 1):
+            line = line.strip()
+            if not line:
+                continue
+            if line.startswith(">"):
+                if chunks is not None:
+                    close_record()
+                description = line[1:].strip()
+                if not description:
+                    raise ValueError(f"{path}, line {line_no}: header '>' has no identifier.")
+                ids.append(description.split(maxsplit=1)[0])
+                descriptions.append(description)
+                header_lines.append(line_no)
+                chunks = []
+            elif chunks is None:
+                raise ValueError(
+                    f"{path}, line {line_no}: sequence data before the first '>' header; "
+                    "is this a FASTA file?"
+                )
+            else:
+                chunks.append(line)
+    if chunks is None:
+        raise ValueError(f"{path} holds no FASTA record (no line starts with '>').")
+    close_record()
+
+    def where(i, pos):
+        return f"{path}, line {_fasta_line_of(path, i, pos)} (record {ids[i]!r})"
+
+    _validate_alphabet(data, where)
+    if uppercase:
+        data = [seq.upper() for seq in data]
+    return Bunch(data=data, ids=ids, descriptions=descriptions, filename=str(path))
+
+
+def _infer_delimiter(path):
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    if suffixes and suffixes[-1] in _DELIMITERS:
+        return _DELIMITERS[suffixes[-1]]
+    raise ValueError(
+        f"Cannot infer the delimiter of {str(path)!r} from its extension (known: .csv, .tsv, "
+        ".tab, optionally followed by .gz); pass delimiter=',' or delimiter='\\t'."
+    )
+
+
+def _column_index(header, column, param, path):
+    if not isinstance(column, str):
+        raise TypeError(f"{param} must be a column name (str), got {column!r}.")
+    if column not in header:
+        raise ValueError(
+            f"{path}, line 1: no column {column!r} (the {param}) in the header; the columns "
+            f"are {header}."
+        )
+    return header.index(column)
+
+
+def _as_target(labels):
+    """Labels as an int64 array when they are all integers, else as str."""
+    try:
+        return np.array([int(label) for label in labels], dtype=np.int64)
+    except ValueError:
+        return np.array(labels, dtype=str)
+
+
+def read_sequences(
+    path,
+    sequence_column="sequence",
+    label_column="label",
+    *,
+    id_column=None,
+    delimiter=None,
+    uppercase=False,
+    return_X_y=False,
+):
+    """Read sequences (and labels) from a CSV or TSV file, plain or gzipped.
+
+    The first line is the header. Fields may be quoted as usual in CSV. Letter
+    case is kept unless ``uppercase=True``. Every sequence is checked with
+    :func:`~sklearn_attngen.utils.check_sequences`.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Delimited text file; gzip compression is detected from the content.
+    sequence_column : str, default="sequence"
+        Name of the column holding the sequences.
+    label_column : str or None, default="label"
+        Name of the column holding the labels; None for a file without labels.
+    id_column : str or None, default=None
+        Name of a column of record identifiers, returned as ``ids``.
+    delimiter : str or None, default=None
+        Field separator. None infers it from the extension: ``.csv`` gives
+        ``","``; ``.tsv`` and ``.tab`` give a tab (a final ``.gz`` is skipped).
+    uppercase : bool, default=False
+        Upper-case the sequences.
+    return_X_y : bool, default=False
+        Return ``(data, target)`` instead of a Bunch.
+
+    Returns
+    -------
+    records : :class:`~sklearn.utils.Bunch`
+        With attributes
+
+        data : list of str
+            The sequences, in file order.
+        target : ndarray of shape (n_samples,) or None
+            The labels: int64 when every label is an integer, else str.
+            None when ``label_column`` is None.
+        ids : list of str or None
+            The ``id_column`` values, or None.
+        filename : str
+            The path that was read.
+
+    (data, target) : tuple
+        If ``return_X_y`` is True.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` does not exist.
+    ValueError
+        On a malformed file, naming the line: missing column, a row with the
+        wrong number of fields, an empty sequence or label, an invalid
+        character, or an empty file.
+
+    See Also
+    --------
+    read_fasta : Sequences from a FASTA file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from sklearn_attngen.datasets import read_sequences
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "train.tsv"
+    >>> _ = path.write_text("name\\tsequence\\tlabel\\nr1\\tACGT\\t1\\nr2\\tggca\\t0\\n")
+    >>> X, y = read_sequences(path, return_X_y=True)
+    >>> X, y
+    (['ACGT', 'ggca'], array([1, 0]))
+    >>> read_sequences(path, id_column="name", uppercase=True).ids
+    ['r1', 'r2']
+    """
+    path = _check_file(path)
+    for value, name in ((uppercase, "uppercase"), (return_X_y, "return_X_y")):
+        _check_bool(value, name)
+    if delimiter is None:
+        delimiter = _infer_delimiter(path)
+    elif not isinstance(delimiter, str) or len(delimiter) != 1:
+        raise ValueError(f"delimiter must be a single character, got {delimiter!r}.")
+
+    data, labels, ids, lines = [], [], [], []
+    with _open_text(path) as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        header = next((row for row in reader if row), None)
+        if header is None:
+            raise ValueError(f"{path} is empty; expected a header line and data rows.")
+        header = [name.strip() for name in header]
+        i_seq = _column_index(header, sequence_column, "sequence_column", path)
+        i_label = i_id = None
+        if label_column is not None:
+            i_label = _column_index(header, label_column, "label_column", path)
+        if id_column is not None:
+            i_id = _column_index(header, id_column, "id_column", path)
+        n_fields = len(header)
+        for row in reader:
+            if not row:
+                continue
+            if len(row) != n_fields:
+                raise ValueError(
+                    f"{path}, line {reader.line_num}: expected {n_fields} fields separated by "
+                    f"{delimiter!r} (as in the header), got {len(row)}."
+                )
+            seq = row[i_seq].strip()
+            if not seq:
+                raise ValueError(f"{path}, line {reader.line_num}: empty sequence.")
+            data.append(seq)
+            lines.append(reader.line_num)
+            if i_label is not None:
+                label = row[i_label].strip()
+                if not label:
+                    raise ValueError(f"{path}, line {reader.line_num}: empty label.")
+                labels.append(label)
+            if i_id is not None:
+                ids.append(row[i_id])
+    if not data:
+        raise ValueError(f"{path} has a header but no data rows.")
+
+    _validate_alphabet(data, lambda i, pos: f"{path}, line {lines[i]}")
+    if uppercase:
+        data = [seq.upper() for seq in data]
+    target = _as_target(labels) if label_column is not None else None
+    if return_X_y:
+        return data, target
+    return Bunch(
+        data=data,
+        target=target,
+        ids=ids if id_column is not None else None,
+        filename=str(path),
+    )
