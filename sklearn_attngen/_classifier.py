@@ -48,6 +48,12 @@ class _DNAClassifierMixin:
     def _module_kwargs(self):
         return {"n_classes": len(self.classes_), "max_length": self.n_positions_}
 
+    @staticmethod
+    def _skorch_kwargs(kwargs):
+        # skorch does not shuffle training batches by default; data sorted by
+        # class (as many sequence files are) then trains on one-class batches.
+        return {"iterator_train__shuffle": True, **kwargs}
+
     def initialize_module(self):
         kwargs = {**self._module_kwargs(), **self.get_params_for("module")}
         self.module_ = self.initialized_instance(self.module, kwargs)
@@ -400,7 +406,7 @@ class AttnGenClassifier(_DNAClassifierMixin, NeuralNetClassifier):
             warm_start=warm_start,
             verbose=verbose,
             device=device,
-            **kwargs,
+            **self._skorch_kwargs(kwargs),
         )
         self.n_filters = n_filters
         self.kernel_size = kernel_size
@@ -583,7 +589,7 @@ class CNNBaselineClassifier(_DNAClassifierMixin, NeuralNetClassifier):
             warm_start=warm_start,
             verbose=verbose,
             device=device,
-            **kwargs,
+            **self._skorch_kwargs(kwargs),
         )
         self.embedding_dim = embedding_dim
         self.random_state = random_state
