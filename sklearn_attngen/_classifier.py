@@ -64,13 +64,16 @@ class _DNAClassifierMixin:
     def _encode(self, X):
         check_is_fitted(self, "n_positions_")
         codes, lengths = check_sequences(X)
+        self._check_length(codes, lengths)
+        return codes, lengths
+
+    def _check_length(self, codes, lengths):
         if codes.shape[1] > self.n_positions_:
             i = int(np.argmax(lengths))
             raise ValueError(
                 f"X[{i}] has length {lengths[i]}, longer than the {self.n_positions_} "
                 f"positions {type(self).__name__} was fitted on."
             )
-        return codes, lengths
 
     def _encode_fit_data(self, X, y, *, reset, classes=None):
         validate_parameter_constraints(
@@ -92,15 +95,18 @@ class _DNAClassifierMixin:
             labels = np.unique(y if classes is None else column_or_1d(classes))
             if len(labels) < 2:
                 raise ValueError(
-                    f"y has a single class ({labels[0]!r}); a classifier needs at least two."
+                    f"y has a single class ({labels[:1].tolist()[0]!r}); a classifier needs "
+                    "at least two."
                 )
             self.classes_inferred_ = labels
             self.n_positions_ = int(codes.shape[1])
+        else:
+            self._check_length(codes, lengths)  # warm start / partial_fit keep n_positions_
         unseen = ~np.isin(y, self.classes_)
         if unseen.any():
             raise ValueError(
-                f"y[{int(np.argmax(unseen))}] = {y[unseen][0]!r} is not one of the classes "
-                f"seen so far, {self.classes_.tolist()}."
+                f"y[{int(np.argmax(unseen))}] = {y[unseen][:1].tolist()[0]!r} is not one of "
+                f"the classes seen so far, {self.classes_.tolist()}."
             )
         codes = self._pad(codes)
         return self._as_dataset(codes, lengths), np.searchsorted(self.classes_, y)
