@@ -118,6 +118,16 @@ class _DNAClassifierMixin:
         padded[:, : codes.shape[1]] = codes
         return padded
 
+    def _rng_devices(self):
+        return [torch.device(self.device).index or 0] if "cuda" in str(self.device) else []
+
+    @contextmanager
+    def _keep_global_rng(self):
+        # every DataLoader iterator draws its base seed from the global torch RNG,
+        # so prediction would otherwise advance the caller's RNG state
+        with torch.random.fork_rng(devices=self._rng_devices()):
+            yield
+
     @contextmanager
     def _seeded(self):
         if self.random_state is None:
@@ -126,8 +136,7 @@ class _DNAClassifierMixin:
             seed = int(self.random_state.randint(2**31 - 1))
         else:
             seed = int(self.random_state)
-        devices = [torch.device(self.device).index or 0] if "cuda" in str(self.device) else []
-        with torch.random.fork_rng(devices=devices):
+        with torch.random.fork_rng(devices=self._rng_devices()):
             torch.manual_seed(seed)
             yield
 
@@ -179,7 +188,7 @@ class _DNAClassifierMixin:
             if reset:
                 self.initialize()
             NeuralNet.partial_fit(self, data, y_index, **fit_params)
-        self._after_fit(data)
+            self._after_fit(data)
         return self
 
     def _after_fit(self, data):
@@ -200,7 +209,8 @@ class _DNAClassifierMixin:
             Rows sum to 1; columns follow ``classes_``.
         """
         codes, lengths = self._encode(X)
-        return NeuralNetClassifier.predict_proba(self, self._as_dataset(codes, lengths))
+        with self._keep_global_rng():
+            return NeuralNetClassifier.predict_proba(self, self._as_dataset(codes, lengths))
 
     def predict(self, X):
         """Predicted class labels, as given in ``y`` at fit time.
@@ -513,7 +523,9 @@ class AttnGenClassifier(_DNAClassifierMixin, NeuralNetClassifier):
         """
         codes, lengths = self._encode(X)
         data = self._as_dataset(codes, lengths)
-        return np.concatenate(list(self._attention_batches(data)))[:, : codes.shape[1]]
+        with self._keep_global_rng():
+            attention = np.concatenate(list(self._attention_batches(data)))
+        return attention[:, : codes.shape[1]]
 
     def _after_fit(self, data):
         total = np.zeros(self.n_positions_, dtype=np.float64)
