@@ -224,7 +224,8 @@ class _DNAClassifierMixin:
         -------
         y_pred : ndarray of shape (n_samples,)
         """
-        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+        proba = self.predict_proba(X)  # first: raises NotFittedError before fit
+        return self.classes_[proba.argmax(axis=1)]
 
     def score(self, X, y, sample_weight=None):
         """Mean accuracy of ``predict(X)`` against ``y``.
