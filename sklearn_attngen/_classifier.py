@@ -29,6 +29,24 @@ _MODULE_PARAMS = (
 )
 
 
+class _PerCallLRScheduler(LRScheduler):
+    """skorch's LRScheduler, restarted at each ``fit`` / ``partial_fit`` call.
+
+    skorch resumes a scheduler at the epoch count in ``history``, so a warm-started
+    fit of ``max_epochs`` epochs would continue the cosine past ``T_max``, where
+    it is periodic (learning rate 0 at epoch ``T_max``). Here every call starts
+    at the peak learning rate and decays over its own epochs.
+    """
+
+    def on_train_begin(self, net, **kwargs):
+        super().on_train_begin(net, **kwargs)
+        for group in net.optimizer_.param_groups:
+            group["lr"] = group["initial_lr"]
+        self.lr_scheduler_ = self._get_scheduler(
+            net, self.policy_, **{**self.kwargs, "last_epoch": -1}
+        )
+
+
 class _DNAClassifierMixin:
     """DNA input, original labels and seeding on top of skorch's NeuralNetClassifier.
 
@@ -438,7 +456,9 @@ class AttnGenClassifier(_DNAClassifierMixin, NeuralNetClassifier):
             *super()._default_callbacks,
             (
                 "lr_schedule",
-                LRScheduler(policy=torch.optim.lr_scheduler.CosineAnnealingLR, T_max=self.max_epochs),
+                _PerCallLRScheduler(
+                    policy=torch.optim.lr_scheduler.CosineAnnealingLR, T_max=self.max_epochs
+                ),
             ),
             (
                 "masking",
