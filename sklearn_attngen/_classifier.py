@@ -29,6 +29,24 @@ _MODULE_PARAMS = (
 )
 
 
+class _PerCallLRScheduler(LRScheduler):
+    """skorch's LRScheduler, restarted at each ``fit`` / ``partial_fit`` call.
+
+    skorch resumes a scheduler at the epoch count in ``history``, so a warm-started
+    fit of ``max_epochs`` epochs would continue the cosine past ``T_max``, where
+    it is periodic (learning rate 0 at epoch ``T_max``). Here every call starts
+    at the peak learning rate and decays over its own epochs.
+    """
+
+    def on_train_begin(self, net, **kwargs):
+        super().on_train_begin(net, **kwargs)
+        for group in net.optimizer_.param_groups:
+            group["lr"] = group["initial_lr"]
+        self.lr_scheduler_ = self._get_scheduler(
+            net, self.policy_, **{**self.kwargs, "last_epoch": -1}
+        )
+
+
 class _DNAClassifierMixin:
     """DNA input, original labels and seeding on top of skorch's NeuralNetClassifier.
 
@@ -70,13 +88,16 @@ class _DNAClassifierMixin:
     def _encode(self, X):
         check_is_fitted(self, "n_positions_")
         codes, lengths = check_sequences(X)
+        self._check_length(codes, lengths)
+        return codes, lengths
+
+    def _check_length(self, codes, lengths):
         if codes.shape[1] > self.n_positions_:
             i = int(np.argmax(lengths))
             raise ValueError(
                 f"X[{i}] has length {lengths[i]}, longer than the {self.n_positions_} "
                 f"positions {type(self).__name__} was fitted on."
             )
-        return codes, lengths
 
     def _encode_fit_data(self, X, y, *, reset, classes=None):
         validate_parameter_constraints(
@@ -98,15 +119,18 @@ class _DNAClassifierMixin:
             labels = np.unique(y if classes is None else column_or_1d(classes))
             if len(labels) < 2:
                 raise ValueError(
-                    f"y has a single class ({labels[0]!r}); a classifier needs at least two."
+                    f"y has a single class ({labels[:1].tolist()[0]!r}); a classifier needs "
+                    "at least two."
                 )
             self.classes_inferred_ = labels
             self.n_positions_ = int(codes.shape[1])
+        else:
+            self._check_length(codes, lengths)  # warm start / partial_fit keep n_positions_
         unseen = ~np.isin(y, self.classes_)
         if unseen.any():
             raise ValueError(
-                f"y[{int(np.argmax(unseen))}] = {y[unseen][0]!r} is not one of the classes "
-                f"seen so far, {self.classes_.tolist()}."
+                f"y[{int(np.argmax(unseen))}] = {y[unseen][:1].tolist()[0]!r} is not one of "
+                f"the classes seen so far, {self.classes_.tolist()}."
             )
         codes = self._pad(codes)
         return self._as_dataset(codes, lengths), np.searchsorted(self.classes_, y)
@@ -118,6 +142,16 @@ class _DNAClassifierMixin:
         padded[:, : codes.shape[1]] = codes
         return padded
 
+    def _rng_devices(self):
+        return [torch.device(self.device).index or 0] if "cuda" in str(self.device) else []
+
+    @contextmanager
+    def _keep_global_rng(self):
+        # every DataLoader iterator draws its base seed from the global torch RNG,
+        # so prediction would otherwise advance the caller's RNG state
+        with torch.random.fork_rng(devices=self._rng_devices()):
+            yield
+
     @contextmanager
     def _seeded(self):
         if self.random_state is None:
@@ -126,8 +160,7 @@ class _DNAClassifierMixin:
             seed = int(self.random_state.randint(2**31 - 1))
         else:
             seed = int(self.random_state)
-        devices = [torch.device(self.device).index or 0] if "cuda" in str(self.device) else []
-        with torch.random.fork_rng(devices=devices):
+        with torch.random.fork_rng(devices=self._rng_devices()):
             torch.manual_seed(seed)
             yield
 
@@ -179,7 +212,7 @@ class _DNAClassifierMixin:
             if reset:
                 self.initialize()
             NeuralNet.partial_fit(self, data, y_index, **fit_params)
-        self._after_fit(data)
+            self._after_fit(data)
         return self
 
     def _after_fit(self, data):
@@ -200,7 +233,8 @@ class _DNAClassifierMixin:
             Rows sum to 1; columns follow ``classes_``.
         """
         codes, lengths = self._encode(X)
-        return NeuralNetClassifier.predict_proba(self, self._as_dataset(codes, lengths))
+        with self._keep_global_rng():
+            return NeuralNetClassifier.predict_proba(self, self._as_dataset(codes, lengths))
 
     def predict(self, X):
         """Predicted class labels, as given in ``y`` at fit time.
@@ -214,7 +248,8 @@ class _DNAClassifierMixin:
         -------
         y_pred : ndarray of shape (n_samples,)
         """
-        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+        proba = self.predict_proba(X)  # first: raises NotFittedError before fit
+        return self.classes_[proba.argmax(axis=1)]
 
     def score(self, X, y, sample_weight=None):
         """Mean accuracy of ``predict(X)`` against ``y``.
@@ -427,7 +462,9 @@ class AttnGenClassifier(_DNAClassifierMixin, NeuralNetClassifier):
             *super()._default_callbacks,
             (
                 "lr_schedule",
-                LRScheduler(policy=torch.optim.lr_scheduler.CosineAnnealingLR, T_max=self.max_epochs),
+                _PerCallLRScheduler(
+                    policy=torch.optim.lr_scheduler.CosineAnnealingLR, T_max=self.max_epochs
+                ),
             ),
             (
                 "masking",
@@ -513,7 +550,9 @@ class AttnGenClassifier(_DNAClassifierMixin, NeuralNetClassifier):
         """
         codes, lengths = self._encode(X)
         data = self._as_dataset(codes, lengths)
-        return np.concatenate(list(self._attention_batches(data)))[:, : codes.shape[1]]
+        with self._keep_global_rng():
+            attention = np.concatenate(list(self._attention_batches(data)))
+        return attention[:, : codes.shape[1]]
 
     def _after_fit(self, data):
         total = np.zeros(self.n_positions_, dtype=np.float64)

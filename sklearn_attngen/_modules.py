@@ -140,15 +140,20 @@ class GBCNN(nn.Module):
     ----------
     n_classes : int
     max_length : int
-        Input length (the dense layer is sized for it; shorter inputs are
-        padded with N).
+        Longest accepted input. Inputs are padded with N to
+        ``max(max_length, GBCNN.min_length)`` (the dense layer is sized for
+        that): three kernel-8 convolutions with pooling need at least
+        ``min_length`` = 57 positions.
     embedding_dim : int, default=100
         As in the Genomic Benchmarks notebooks.
     """
 
+    min_length = 57  # shortest input the three conv + pool stages accept
+
     def __init__(self, n_classes, max_length, embedding_dim=100):
         super().__init__()
         self.max_length = max_length
+        self.input_length = max(max_length, self.min_length)
         self.embeddings = nn.Embedding(5, embedding_dim)
         self.cnn_model = nn.Sequential(
             nn.Conv1d(embedding_dim, 16, kernel_size=8),
@@ -163,8 +168,10 @@ class GBCNN(nn.Module):
             nn.MaxPool1d(2),
             nn.Flatten(),
         )
+        self.cnn_model.eval()  # size probe: leave the batch-norm running statistics alone
         with torch.no_grad():
-            n_flat = self.cnn_model(torch.zeros(1, embedding_dim, max_length)).shape[1]
+            n_flat = self.cnn_model(torch.zeros(1, embedding_dim, self.input_length)).shape[1]
+        self.cnn_model.train()
         self.dense_model = nn.Sequential(nn.Linear(n_flat, 512), nn.Linear(512, n_classes))
 
     def forward(self, codes, lengths):
@@ -173,6 +180,6 @@ class GBCNN(nn.Module):
                 f"sequences of length {codes.shape[1]} exceed the {self.max_length} positions "
                 "the model was fitted on."
             )
-        codes = F.pad(codes.long(), (0, self.max_length - codes.shape[1]), value=N_CODE)
+        codes = F.pad(codes.long(), (0, self.input_length - codes.shape[1]), value=N_CODE)
         x = self.embeddings(codes).transpose(1, 2)
         return self.dense_model(self.cnn_model(x))

@@ -1,0 +1,617 @@
+"""Behaviour of AttnGenClassifier and CNNBaselineClassifier on tiny data.
+
+Every model here is tiny (8 filters, one residual block, a few dozen sequences
+of 20-40 nt, 1-8 epochs). Most of the run time is torch importing its compiler on
+the first optimizer and the two GridSearchCV worker processes doing the same.
+"""
+
+import io
+import pickle
+import random
+import re
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.metrics import accuracy_score
+from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.pipeline import Pipeline
+
+from sklearn_attngen import AttnGenClassifier, CNNBaselineClassifier, SequenceEncoder
+from sklearn_attngen.callbacks import mask_fraction_at
+from sklearn_attngen.preprocessing import codes_to_one_hot, encode_sequences
+
+TINY = {"n_filters": 8, "n_blocks": 1, "attention_size": 8, "n_heads": 2, "batch_size": 16}
+MOTIFS = {"gata": "GATAAG", "ccg": "CCCGGG", "tata": "TATATA"}
+N_CODE = 4
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_torch_thread():
+    # The machine is shared: one intra-op thread is faster than two contended ones.
+    n_threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n_threads)
+
+
+def planted(n, *, length=30, min_length=None, motifs=("gata", "ccg"), labels=None, seed=0):
+    """Random ACGT background with one class motif planted at a random position."""
+    rng = np.random.default_rng(seed)
+    labels = list(motifs) if labels is None else list(labels)
+    X, y = [], []
+    for i in range(n):
+        k = i % len(motifs)
+        size = length if min_length is None else int(rng.integers(min_length, length + 1))
+        seq = rng.choice(list("ACGT"), size)
+        start = int(rng.integers(0, size - 6 + 1))
+        seq[start : start + 6] = list(MOTIFS[motifs[k]])
+        X.append("".join(seq))
+        y.append(labels[k])
+    return X, np.array(y)
+
+
+def tiny(**params):
+    return AttnGenClassifier(**{**TINY, "max_epochs": 2, "random_state": 0, **params})
+
+
+# enough to learn the planted motifs of `planted` (the motif position is random, so
+# a positional embedding only slows learning on 60 sequences)
+LEARN = {"max_epochs": 8, "lr": 2e-2, "positional": False}
+
+
+@pytest.fixture(scope="module")
+def data():
+    return planted(48, seed=0)
+
+
+@pytest.fixture(scope="module")
+def fitted(data):
+    """A binary model with string labels, trained well enough to be right."""
+    X, y = data
+    return tiny(**LEARN).fit(X, y)
+
+
+@pytest.fixture(scope="module")
+def ragged():
+    """Variable-length training data (20-40 nt) and a model fitted on it."""
+    X, y = planted(48, length=40, min_length=20, seed=3)
+    return X, y, tiny(max_epochs=2).fit(X, y)
+
+
+# ------------------------------------------------------------------ labels
+@pytest.mark.parametrize(
+    ("motifs", "labels"),
+    [
+        (("gata", "ccg"), ("yes", "no")),
+        (("gata", "ccg"), (7, -3)),
+        (("gata", "ccg", "tata"), ("gata", "ccg", "tata")),
+        (("gata", "ccg", "tata"), (30, 10, 20)),
+    ],
+    ids=["binary-str", "binary-int", "multi-str", "multi-int"],
+)
+def test_labels_proba_score_and_learning(motifs, labels):
+    X, y = planted(60, motifs=motifs, labels=labels, seed=1)
+    X_test, y_test = planted(60, motifs=motifs, labels=labels, seed=2)
+    clf = tiny(**LEARN).fit(X, y)
+
+    np.testing.assert_array_equal(clf.classes_, np.unique(labels))
+    assert clf.classes_.dtype.kind == y.dtype.kind
+    y_pred = clf.predict(X_test)
+    assert y_pred.dtype.kind == y.dtype.kind
+    assert set(y_pred) <= set(labels)
+
+    proba = clf.predict_proba(X_test)
+    assert proba.shape == (60, len(labels))
+    np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-5)
+    # columns follow classes_: the argmax column is the predicted label
+    np.testing.assert_array_equal(clf.classes_[proba.argmax(axis=1)], y_pred)
+    assert clf.score(X_test, y_test) == accuracy_score(y_test, y_pred)
+    for k, label in enumerate(clf.classes_):  # column k belongs to classes_[k]
+        assert proba[y_test == label, k].mean() > proba[y_test != label, k].mean()
+
+    # the planted motif is learnable: held-out accuracy clearly above chance
+    chance = 1 / len(labels)
+    assert clf.score(X_test, y_test) > chance + 0.25
+
+
+def test_proba_columns_follow_classes_order(fitted):
+    """Column k of predict_proba is the probability of classes_[k]."""
+    X, y = planted(40, seed=7)
+    proba = fitted.predict_proba(X)
+    for k, label in enumerate(fitted.classes_):
+        assert proba[y == label, k].mean() > 0.7
+        assert proba[y != label, k].mean() < 0.3
+
+
+# ------------------------------------------------------------ input forms
+def test_input_forms_give_identical_predictions(fitted, data):
+    X, _ = data
+    codes, _ = encode_sequences(X)
+    forms = {
+        "list": X,
+        "ndarray": np.array(X),
+        "object ndarray": np.array(X, dtype=object),
+        "Series": pd.Series(X, index=np.arange(100, 100 + len(X))),
+        "lower case": [s.lower() for s in X],
+        "one-hot": codes_to_one_hot(codes),
+        "codes": codes,
+    }
+    reference = fitted.predict_proba(X)
+    reference_saliency = fitted.saliency(X)
+    for name, X_form in forms.items():
+        np.testing.assert_array_equal(fitted.predict_proba(X_form), reference, err_msg=name)
+        np.testing.assert_array_equal(fitted.saliency(X_form), reference_saliency, err_msg=name)
+        np.testing.assert_array_equal(fitted.predict(X_form), fitted.predict(X), err_msg=name)
+
+
+def test_fit_on_one_hot_equals_fit_on_strings(data):
+    X, y = data
+    one_hot = codes_to_one_hot(encode_sequences(X)[0])
+    a = tiny().fit(X, y)
+    b = tiny().fit(one_hot, y)
+    np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(one_hot))
+
+
+def test_padding_does_not_change_predictions(ragged):
+    """A sequence gives the same output alone as beside longer (padded) ones."""
+    X, _, clf = ragged
+    short = int(np.argmin([len(s) for s in X]))
+    alone_proba = clf.predict_proba([X[short]])
+    alone_saliency = clf.saliency([X[short]])
+    np.testing.assert_allclose(clf.predict_proba(X)[short], alone_proba[0], atol=1e-5)
+    np.testing.assert_allclose(
+        clf.saliency(X)[short, : len(X[short])], alone_saliency[0], atol=1e-6
+    )
+
+
+# --------------------------------------------------------------- saliency
+def test_saliency_on_variable_length_input(ragged):
+    X, _, clf = ragged
+    assert clf.n_positions_ == max(len(s) for s in X)
+    X_sub = [s for s in X if len(s) < clf.n_positions_][:10]
+    lengths = np.array([len(s) for s in X_sub])
+    assert lengths.max() < clf.n_positions_ and lengths.min() < lengths.max()
+
+    saliency = clf.saliency(X_sub)
+    assert saliency.shape == (len(X_sub), lengths.max())
+    real = np.arange(lengths.max())[None, :] < lengths[:, None]
+    assert np.all(saliency[~real] == 0)
+    assert np.all(saliency[real] >= 0)
+    np.testing.assert_allclose(np.where(real, saliency, 0).sum(axis=1), 1, rtol=1e-5)
+
+
+def test_saliency_attribute(ragged):
+    X, _, clf = ragged
+    assert clf.saliency_.shape == (clf.n_positions_,)
+    assert np.all(np.isfinite(clf.saliency_))
+    assert np.all(clf.saliency_ >= 0)
+    # the mean saliency of each position over the training sequences that reach it
+    lengths = np.array([len(s) for s in X])
+    saliency = clf.saliency(X)
+    reach = np.arange(clf.n_positions_)[None, :] < lengths[:, None]
+    expected = saliency.sum(axis=0) / reach.sum(axis=0)
+    np.testing.assert_allclose(clf.saliency_, expected, rtol=1e-4, atol=1e-7)
+
+
+def test_saliency_points_at_the_planted_motif(fitted):
+    X, _ = planted(40, seed=11)
+    saliency = fitted.saliency(X)
+    mass, hits = [], []
+    for seq, row in zip(X, saliency, strict=True):
+        start = max(seq.find("GATAAG"), seq.find("CCCGGG"))
+        mass.append(row[start : start + 6].sum())
+        hits.append(start - 2 <= row.argmax() < start + 8)
+    assert np.mean(mass) > 6 / 30  # more than the motif's share of a uniform saliency
+    assert np.mean(hits) > 0.5  # the peak is on the motif (+-2 nt): chance is 10/30
+
+
+# ------------------------------------------------------- reproducibility
+def test_same_seed_same_model_different_seed_different_model(data):
+    X, y = data
+    a, b = tiny(random_state=1).fit(X, y), tiny(random_state=1).fit(X, y)
+    np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
+    np.testing.assert_array_equal(a.saliency(X), b.saliency(X))
+    np.testing.assert_array_equal(a.saliency_, b.saliency_)
+    c = tiny(random_state=2).fit(X, y)
+    assert not np.allclose(a.predict_proba(X), c.predict_proba(X))
+    assert not np.allclose(a.saliency(X), c.saliency(X))
+
+
+def test_random_state_instance_is_accepted(data):
+    X, y = data
+    a = tiny(random_state=np.random.RandomState(5)).fit(X, y)
+    b = tiny(random_state=np.random.RandomState(5)).fit(X, y)
+    np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
+
+
+@pytest.mark.parametrize("random_state", [0, None, "instance"])
+def test_fit_leaves_global_rng_state_alone(data, random_state):
+    X, y = data
+    if random_state == "instance":
+        random_state = np.random.RandomState(0)
+    # the legacy global numpy RNG is what callers' code still seeds
+    torch.manual_seed(123)
+    np.random.seed(123)  # noqa: NPY002
+    random.seed(123)
+    torch_state = torch.get_rng_state()
+    np_state = np.random.get_state()  # noqa: NPY002
+    py_state = random.getstate()
+
+    clf = tiny(max_epochs=1, random_state=random_state, dropout=0.5).fit(X, y)
+    clf.partial_fit(X, y)
+    clf.predict_proba(X)
+
+    assert torch.equal(torch.get_rng_state(), torch_state)
+    after = np.random.get_state()  # noqa: NPY002
+    assert after[0] == np_state[0]
+    np.testing.assert_array_equal(after[1], np_state[1])
+    assert after[2:] == np_state[2:]
+    assert random.getstate() == py_state
+
+
+# ------------------------------------------------------ sklearn integration
+def test_grid_search_in_parallel_on_strings(data):
+    X, y = data
+    search = GridSearchCV(
+        tiny(max_epochs=2, mask_warmup=0),
+        {"mask_fraction": [0.0, 0.1]},
+        cv=3,
+        n_jobs=2,
+        error_score="raise",
+    )
+    search.fit(X, y)
+    assert search.best_params_["mask_fraction"] in (0.0, 0.1)
+    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+    assert set(search.predict(X[:5])) <= {"gata", "ccg"}
+
+
+def test_grid_search_over_routed_and_network_params(data):
+    X, y = data
+    search = GridSearchCV(
+        tiny(max_epochs=1),
+        {"optimizer__weight_decay": [0.0, 0.3], "n_filters": [4, 8], "module__dropout": [0.5]},
+        cv=2,
+        error_score="raise",
+    )
+    search.fit(X, y)
+    assert len(search.cv_results_["params"]) == 4
+    best = search.best_estimator_
+    # the routed and plain parameters reach the optimizer and the network
+    assert best.optimizer_.param_groups[0]["weight_decay"] == best.optimizer__weight_decay
+    assert best.module_.stem[0].out_channels == search.best_params_["n_filters"]
+    assert best.module_.dropout.p == 0.5
+
+
+def test_pipeline_with_sequence_encoder(data):
+    X, y = data
+    pipe = Pipeline([("enc", SequenceEncoder()), ("clf", tiny())]).fit(X, y)
+    assert pipe.predict(X).dtype.kind == "U"
+    assert set(pipe.predict(X)) <= set(y)
+    # one-hot through the encoder is the same model as strings given directly
+    direct = tiny().fit(X, y)
+    np.testing.assert_array_equal(pipe.predict_proba(X), direct.predict_proba(X))
+
+
+def test_cross_val_score(data):
+    X, y = data
+    scores = cross_val_score(tiny(**LEARN), X, y, cv=3, error_score="raise")
+    assert scores.shape == (3,)
+    assert np.all((scores >= 0) & (scores <= 1))
+    assert scores.mean() > 0.6
+
+
+def test_clone_round_trip(fitted):
+    params = fitted.get_params(deep=False)
+    cloned = clone(fitted)
+    assert cloned.get_params(deep=False).keys() == params.keys()
+    for name, value in cloned.get_params(deep=False).items():
+        assert value is params[name] or value == params[name], name
+    with pytest.raises(NotFittedError):
+        cloned.predict(["ACGT" * 5])
+    assert not hasattr(cloned, "module_") or not cloned.initialized_
+
+    routed = clone(tiny(optimizer__weight_decay=0.25, n_filters=4))
+    assert routed.get_params()["optimizer__weight_decay"] == 0.25
+    assert routed.get_params()["n_filters"] == 4
+    routed.set_params(n_filters=6)
+    X, y = planted(20)
+    assert routed.fit(X, y).module_.stem[0].out_channels == 6
+    assert routed.optimizer_.param_groups[0]["weight_decay"] == 0.25
+
+
+def _same_outputs(a, b, X):
+    np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
+    np.testing.assert_array_equal(a.saliency(X), b.saliency(X))
+    np.testing.assert_array_equal(a.saliency_, b.saliency_)
+    np.testing.assert_array_equal(a.classes_, b.classes_)
+    assert a.n_positions_ == b.n_positions_
+
+
+def test_pickle_round_trip(ragged):
+    X, _, clf = ragged
+    _same_outputs(clf, pickle.loads(pickle.dumps(clf)), X)
+
+
+def test_joblib_round_trip(ragged):
+    X, _, clf = ragged
+    buffer = io.BytesIO()
+    joblib.dump(clf, buffer)
+    buffer.seek(0)
+    _same_outputs(clf, joblib.load(buffer), X)
+
+
+# --------------------------------------------------- warm start, partial_fit
+def test_warm_start_continues_training(data):
+    X, y = data
+    clf = tiny(max_epochs=1, warm_start=True).fit(X, y)
+    first = {k: v.clone() for k, v in clf.module_.state_dict().items()}
+    module = clf.module_
+    clf.fit(X, y)
+    assert len(clf.history_) == 2
+    assert clf.module_ is module  # same network, trained further
+    # each fit starts its learning-rate schedule at the peak again
+    assert clf.history_[:, "event_lr"] == [clf.lr, clf.lr]
+    assert not torch.equal(first["head.weight"], clf.module_.state_dict()["head.weight"])
+
+    cold = tiny(max_epochs=1).fit(X, y)
+    cold.fit(X, y)
+    assert len(cold.history_) == 1
+
+
+def test_partial_fit_with_classes_on_first_call():
+    X, y = planted(30, motifs=("gata", "ccg", "tata"), labels=("a", "b", "c"))
+    first = y != "c"
+    clf = tiny(max_epochs=1)
+    clf.partial_fit(
+        [s for s, keep in zip(X, first, strict=True) if keep], y[first], classes=["c", "a", "b"]
+    )
+    np.testing.assert_array_equal(clf.classes_, ["a", "b", "c"])
+    assert clf.predict_proba(X).shape == (30, 3)
+    clf.partial_fit(X, y)
+    assert len(clf.history_) == 2
+    assert set(clf.predict(X)) <= {"a", "b", "c"}
+
+    with pytest.raises(ValueError, match=r"'z' is not one of the classes"):
+        clf.partial_fit(X[:2], ["a", "z"])
+
+
+def test_partial_fit_without_classes_needs_two_classes():
+    X, _ = planted(10)
+    with pytest.raises(ValueError, match="single class"):
+        tiny().partial_fit(X, ["a"] * 10)
+
+
+# ----------------------------------------------------------------- masking
+def _record_masking(monkeypatch):
+    calls = []
+    original = AttnGenClassifier._mask_lowest_attention
+
+    def spy(self, Xi, p):
+        masked = original(self, Xi, p)
+        calls.append((p, Xi["codes"].numpy().copy(), Xi["lengths"].numpy().copy(), masked.numpy()))
+        return masked
+
+    monkeypatch.setattr(AttnGenClassifier, "_mask_lowest_attention", spy)
+    return calls
+
+
+def _record_training_inputs(monkeypatch):
+    """Codes the network is trained on (forward passes in training mode)."""
+    inputs = []
+    original = AttnGenClassifier.infer
+
+    def spy(self, x, **fit_params):
+        if self.module_.training:
+            inputs.append(x["codes"].numpy().copy())
+        return original(self, x, **fit_params)
+
+    monkeypatch.setattr(AttnGenClassifier, "infer", spy)
+    return inputs
+
+
+def test_masking_schedule_is_recorded_and_applied(monkeypatch):
+    X, y = planted(40, length=40, min_length=20, seed=5)  # 3 batches of <= 16
+    calls = _record_masking(monkeypatch)
+    inputs = _record_training_inputs(monkeypatch)
+    clf = tiny(mask_fraction=0.2, mask_warmup=0, mask_ramp=1, max_epochs=2).fit(X, y)
+
+    schedule = [
+        [mask_fraction_at(e, b, 3, mask_fraction=0.2, mask_warmup=0, mask_ramp=1) for b in range(3)]
+        for e in range(2)
+    ]
+    np.testing.assert_allclose(clf.history_[:, "mask_fraction"], np.mean(schedule, axis=1))
+    assert clf.history_[-1, "mask_fraction"] == pytest.approx(0.2)
+
+    # the training step masked every batch with p > 0, with that p
+    assert [c[0] for c in calls] == [p for row in schedule for p in row if p > 0]
+    for p, codes, lengths, masked in calls:
+        n_masked = (masked == N_CODE).sum(axis=1) - (codes == N_CODE).sum(axis=1)
+        expected = np.floor(np.float32(p) * lengths.astype(np.float32))
+        np.testing.assert_array_equal(n_masked, expected)
+        real = np.arange(codes.shape[1])[None, :] < lengths[:, None]
+        # only real positions are touched, and only by setting them to N
+        changed = masked != codes
+        assert not changed[~real].any()
+        assert np.all(masked[changed] == N_CODE)
+
+    # the network was trained on the masked batches (and only on them once p > 0)
+    assert len(inputs) == 6
+    masked_batches = iter(c[3] for c in calls)
+    for p, codes in zip((p for row in schedule for p in row), inputs, strict=True):
+        if p > 0:
+            np.testing.assert_array_equal(codes, next(masked_batches))
+
+
+def test_masking_replaces_the_lowest_attention_positions(ragged):
+    X, _, clf = ragged
+    codes, lengths = encode_sequences(X[:12])
+    codes = clf._pad(codes)
+    assert not (codes[np.arange(codes.shape[1])[None, :] < lengths[:, None]] == N_CODE).any()
+    masked = clf._mask_lowest_attention(
+        {"codes": torch.from_numpy(codes), "lengths": torch.from_numpy(lengths)}, 0.25
+    ).numpy()
+    clf.module_.eval()
+    with torch.no_grad():
+        attention = clf.module_(torch.from_numpy(codes), torch.from_numpy(lengths))[1].numpy()
+    for row, length in enumerate(lengths):
+        hit = masked[row, :length] == N_CODE
+        assert hit.sum() == length // 4
+        assert attention[row, :length][hit].max() <= attention[row, :length][~hit].min()
+
+
+def test_masking_changes_the_model(data):
+    X, y = data
+    params = {"mask_warmup": 0, "mask_ramp": 0, "max_epochs": 2}
+    plain = tiny(**params).fit(X, y).predict_proba(X)
+    masked = tiny(mask_fraction=0.3, **params).fit(X, y)
+    consistent = tiny(mask_fraction=0.3, mask_consistency=1.0, **params).fit(X, y)
+    assert np.all(np.isfinite(consistent.history_[:, "train_loss"]))
+    assert not np.allclose(plain, masked.predict_proba(X))
+    assert not np.allclose(masked.predict_proba(X), consistent.predict_proba(X))
+
+
+def test_mask_fraction_at_warmup_ramp_and_batches():
+    schedule = {"mask_fraction": 0.2, "mask_warmup": 2, "mask_ramp": 2}
+    # warm-up: nothing masked, to the last batch
+    assert mask_fraction_at(0, 0, 10, **schedule) == 0
+    assert mask_fraction_at(1, 9, 10, **schedule) == 0
+    # linear ramp, batch by batch
+    assert mask_fraction_at(2, 0, 10, **schedule) == 0
+    assert mask_fraction_at(2, 5, 10, **schedule) == pytest.approx(0.2 * 0.5 / 2)
+    assert mask_fraction_at(3, 0, 10, **schedule) == pytest.approx(0.1)
+    within = [mask_fraction_at(3, b, 10, **schedule) for b in range(10)]
+    assert np.all(np.diff(within) > 0)
+    # then constant
+    assert mask_fraction_at(4, 0, 10, **schedule) == pytest.approx(0.2)
+    assert mask_fraction_at(40, 7, 10, **schedule) == pytest.approx(0.2)
+    # no ramp: full fraction as soon as the warm-up ends
+    no_ramp = {**schedule, "mask_ramp": 0}
+    assert mask_fraction_at(1, 9, 10, **no_ramp) == 0
+    assert mask_fraction_at(2, 0, 10, **no_ramp) == 0.2
+    # no masking, and a degenerate batch count
+    assert mask_fraction_at(9, 3, 10, **{**schedule, "mask_fraction": 0.0}) == 0
+    assert mask_fraction_at(5, 0, 0, **schedule) == pytest.approx(0.2)
+
+
+def test_no_masking_during_warmup(monkeypatch, data):
+    X, y = data
+    calls = _record_masking(monkeypatch)
+    clf = tiny(mask_fraction=0.2, mask_warmup=2, max_epochs=2).fit(X, y)
+    assert calls == []
+    assert list(clf.history_[:, "mask_fraction"]) == [0.0, 0.0]
+
+
+# ------------------------------------------------------------------ errors
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        ({"mask_fraction": 1.0}, "'mask_fraction' parameter of AttnGenClassifier"),
+        ({"mask_fraction": -0.1}, "'mask_fraction' parameter of AttnGenClassifier"),
+        ({"max_epochs": 0}, "'max_epochs' parameter of AttnGenClassifier"),
+        ({"n_filters": 0}, "'n_filters' parameter of AttnGenClassifier"),
+    ],
+)
+def test_invalid_hyperparameters(params, match, data):
+    X, y = data
+    clf = tiny(**params)  # __init__ only stores
+    with pytest.raises(ValueError, match=match):
+        clf.fit(X, y)
+
+
+def test_fit_errors(data):
+    X, y = data
+    with pytest.raises(ValueError, match=r"single class \('gata'\)"):
+        tiny().fit(X, ["gata"] * len(X))
+    with pytest.raises(ValueError, match=f"X has {len(X)} sequences but y has {len(X) - 1}"):
+        tiny().fit(X, y[:-1])
+    with pytest.raises(ValueError, match=r"2-D float64 array.*not DNA"):
+        tiny().fit(np.random.default_rng(0).random((10, 30)), [0, 1] * 5)
+    with pytest.raises(ValueError, match=r"X\[1\] has invalid character 'X' at position 2"):
+        tiny().fit(["ACGT", "ACXT"], [0, 1])
+    with pytest.raises(ValueError, match="X is empty"):
+        tiny().fit([], [])
+
+
+@pytest.mark.parametrize("method", ["predict", "predict_proba", "saliency", "score"])
+def test_not_fitted(method):
+    clf = tiny()
+    args = (["ACGT" * 5],) if method != "score" else (["ACGT" * 5], ["a"])
+    with pytest.raises(NotFittedError):
+        getattr(clf, method)(*args)
+
+
+def test_predict_errors(fitted, data):
+    X, _ = data
+    before = fitted.predict_proba(X)
+    longer = ["A" * (fitted.n_positions_ + 1)]
+    for method in (fitted.predict, fitted.predict_proba, fitted.saliency):
+        with pytest.raises(ValueError, match=r"length 31, longer than the 30 positions"):
+            method(longer)
+        with pytest.raises(ValueError, match="invalid character 'U'"):
+            method(["ACGU"])
+        with pytest.raises(ValueError, match="X is empty"):
+            method([])
+        with pytest.raises(ValueError, match="2-D float64"):
+            method(np.zeros((2, 30)))
+    # the failed calls changed nothing
+    np.testing.assert_array_equal(fitted.predict_proba(X), before)
+
+
+def test_warm_start_and_partial_fit_reject_longer_sequences(data):
+    X, y = data
+    longer = ["A" * 31, "C" * 31]
+    clf = tiny(max_epochs=1, warm_start=True).fit(X, y)
+    with pytest.raises(ValueError, match="longer than the 30 positions"):
+        clf.fit(longer, ["gata", "ccg"])
+    with pytest.raises(ValueError, match="longer than the 30 positions"):
+        clf.partial_fit(longer, ["gata", "ccg"])
+
+
+# ---------------------------------------------------------------- verbose
+def test_verbose_levels(data, capsys):
+    X, y = data
+    tiny(max_epochs=1, verbose=0).fit(X, y).predict(X)
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
+
+    tiny(max_epochs=2, verbose=1).fit(X, y)
+    captured = capsys.readouterr()
+    assert "train_loss" in captured.out and "mask_fraction" in captured.out
+    assert "it/s" not in captured.err + captured.out
+
+    tiny(max_epochs=2, verbose=2).fit(X, y)
+    captured = capsys.readouterr()
+    output = captured.out + captured.err
+    assert re.search(r"\d/3 \[", output)  # a per-batch bar: 48 sequences in batches of 16
+    assert "train_loss" in output
+
+
+# ------------------------------------------------------------ CNN baseline
+def test_cnn_baseline(data):
+    X, y = data  # 30 nt: shorter than the 57 positions the GB CNN layers need
+    clf = CNNBaselineClassifier(embedding_dim=8, max_epochs=2, batch_size=16, random_state=0)
+    clf.fit(X, y)
+    assert clf.n_positions_ == 30
+    y_pred = clf.predict(X)
+    assert y_pred.dtype.kind == "U" and set(y_pred) <= set(y)
+    proba = clf.predict_proba(X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-5)
+    np.testing.assert_array_equal(clf.classes_[proba.argmax(axis=1)], y_pred)
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(clf)).predict_proba(X), proba)
+    again = CNNBaselineClassifier(embedding_dim=8, max_epochs=2, batch_size=16, random_state=0)
+    np.testing.assert_array_equal(again.fit(X, y).predict_proba(X), proba)
+    with pytest.raises(ValueError, match="longer than the 30 positions"):
+        clf.predict(["A" * 31])
+
+
+def test_cnn_baseline_int_labels_and_long_sequences():
+    X, _ = planted(24, length=80, seed=4)
+    y = np.array([5, 9] * 12)
+    clf = CNNBaselineClassifier(embedding_dim=4, max_epochs=1, batch_size=8, random_state=0)
+    assert set(clf.fit(X, y).predict(X)) <= {5, 9}
+    assert clf.predict(X[:3]).dtype.kind == "i"
