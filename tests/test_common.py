@@ -28,7 +28,6 @@ from sklearn.exceptions import NotFittedError, SkipTestWarning
 from sklearn.pipeline import make_pipeline
 from sklearn.utils import estimator_checks as sk_checks
 from sklearn.utils import get_tags
-from sklearn.utils._testing import set_random_state
 from sklearn.utils.estimator_checks import estimator_checks_generator, parametrize_with_checks
 from sklearn.utils.validation import check_is_fitted
 
@@ -104,6 +103,12 @@ def _assert_outputs_equal(a, b, err_msg=""):
     assert a.keys() == b.keys()
     for method in a:
         assert_allclose(a[method], b[method], rtol=1e-6, atol=1e-9, err_msg=f"{method} {err_msg}")
+
+
+def set_random_state(estimator, random_state=0):
+    """Fix every ``random_state`` parameter, nested ones included."""
+    params = estimator.get_params()
+    estimator.set_params(**{k: random_state for k in params if k.endswith("random_state")})
 
 
 def _fitted(estimator_orig, X, y):

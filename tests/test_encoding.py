@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from numpy.testing import assert_array_equal
@@ -76,6 +76,7 @@ def test_round_trip_strings_codes_one_hot(layout):
     ]
 
 
+@settings(deadline=None)  # no wall-clock limit on a shared machine
 @given(dna_lists, st.sampled_from(["NLC", "NCL"]))
 def test_round_trip_property(seqs, layout):
     codes, lengths = encode_sequences(seqs)
@@ -87,6 +88,7 @@ def test_round_trip_property(seqs, layout):
     assert decode_sequences(back, lengths) == [s.upper() for s in seqs]
 
 
+@settings(deadline=None)  # no wall-clock limit on a shared machine
 @given(code_arrays)
 def test_codes_one_hot_round_trip_property(codes):
     assert_array_equal(one_hot_to_codes(codes_to_one_hot(codes)), codes)
@@ -161,12 +163,14 @@ def test_reverse_complement_one_hot_with_lengths(layout):
     )
 
 
+@settings(deadline=None)  # no wall-clock limit on a shared machine
 @given(dna_lists)
 def test_reverse_complement_is_an_involution_on_strings(seqs):
     assert reverse_complement(reverse_complement(seqs)) == seqs
     assert [reverse_complement(reverse_complement(s)) for s in seqs] == seqs
 
 
+@settings(deadline=None)  # no wall-clock limit on a shared machine
 @given(dna_lists, st.sampled_from(["NLC", "NCL"]))
 def test_reverse_complement_is_an_involution_on_arrays(seqs, layout):
     codes, lengths = encode_sequences(seqs)
@@ -179,6 +183,7 @@ def test_reverse_complement_is_an_involution_on_arrays(seqs, layout):
         assert_array_equal(twice, one_hot)
 
 
+@settings(deadline=None)  # no wall-clock limit on a shared machine
 @given(dna_lists)
 def test_reverse_complement_agrees_across_representations(seqs):
     codes, lengths = encode_sequences(seqs)
