@@ -43,7 +43,9 @@ def peak_rss_mb():
 def throughput(args):
     X, y = random_sequences(args.n_samples, args.length)
     models = {
-        "GB CNN (CNNBaselineClassifier)": CNNBaselineClassifier(max_epochs=args.epochs, random_state=0),
+        "GB CNN (CNNBaselineClassifier)": CNNBaselineClassifier(
+            max_epochs=args.epochs, random_state=0
+        ),
         "AttnGen mask_fraction=0": AttnGenClassifier(max_epochs=args.epochs, random_state=0),
         "AttnGen mask_fraction=0.2": AttnGenClassifier(
             max_epochs=args.epochs, mask_fraction=0.2, mask_warmup=0, mask_ramp=0, random_state=0
@@ -57,15 +59,21 @@ def throughput(args):
         start = time.perf_counter()
         model.predict_proba(X)
         predict_seconds = time.perf_counter() - start
-        rows.append((name, args.n_samples * args.epochs / fit_seconds, args.n_samples / predict_seconds))
-        print(f"  done: {name} (fit {fit_seconds:.0f} s, predict {predict_seconds:.0f} s)", flush=True)
+        rows.append(
+            (name, args.n_samples * args.epochs / fit_seconds, args.n_samples / predict_seconds)
+        )
+        print(
+            f"  done: {name} (fit {fit_seconds:.0f} s, predict {predict_seconds:.0f} s)", flush=True
+        )
     gb_train, gb_predict = rows[0][1], rows[0][2]
     attn_train = rows[1][1]
     print(
         f"\n{args.n_samples:,} x {args.length} nt, {args.epochs} epoch(s), "
         f"torch {torch.__version__}, {torch.get_num_threads()} threads"
     )
-    print(f"| model | train seq/s | predict seq/s | train vs GB CNN | predict vs GB CNN | train time vs unmasked |")
+    print(
+        "| model | train seq/s | predict seq/s | train vs GB CNN | predict vs GB CNN | train time vs unmasked |"
+    )
     print("|---|---|---|---|---|---|")
     for name, train, predict in rows:
         print(
@@ -78,7 +86,12 @@ def memory_child(n_samples, length):
     X, y = random_sequences(n_samples, length)
     data_mb = peak_rss_mb()
     AttnGenClassifier(
-        n_filters=4, n_blocks=0, attention_size=4, n_heads=1, max_epochs=1, batch_size=512,
+        n_filters=4,
+        n_blocks=0,
+        attention_size=4,
+        n_heads=1,
+        max_epochs=1,
+        batch_size=512,
         random_state=0,
     ).fit(X, y)
     print(json.dumps({"data_mb": data_mb, "peak_mb": peak_rss_mb()}))
@@ -87,10 +100,14 @@ def memory_child(n_samples, length):
 def memory(args):
     out = subprocess.run(
         [sys.executable, __file__, "--memory-child", str(args.memory_samples), str(args.length)],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     result = json.loads(out.stdout.strip().splitlines()[-1])
-    print(f"\nPeak RSS of fit on {args.memory_samples:,} x {args.length}-nt strings (child process):")
+    print(
+        f"\nPeak RSS of fit on {args.memory_samples:,} x {args.length}-nt strings (child process):"
+    )
     print("| what | peak RSS |")
     print("|---|---|")
     print(f"| Python list of strings, before fit | {result['data_mb']:,.0f} MB |")

@@ -6,13 +6,13 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 import torch.nn.functional as F
+from sklearn.utils._param_validation import Interval, validate_parameter_constraints
+from sklearn.utils.validation import check_is_fitted, column_or_1d
 from skorch import NeuralNet, NeuralNetClassifier
 from skorch.callbacks import LRScheduler, ProgressBar
 from skorch.dataset import unpack_data
-from sklearn.utils._param_validation import Interval, validate_parameter_constraints
-from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from ._modules import N_CODE, AttnGenNet, GBCNN
+from ._modules import GBCNN, N_CODE, AttnGenNet
 from .callbacks import ProgressiveMasking
 from .utils._validation import check_sequences
 

@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-__all__ = ["AttnGenNet", "GBCNN"]
+__all__ = ["GBCNN", "AttnGenNet"]
 
 N_CODE = 4
 

@@ -40,8 +40,14 @@ def main(argv=None):
 
     results = []
     models = [
-        ("6-mer + LogisticRegression", make_pipeline(KmerEncoder(k=6), LogisticRegression(max_iter=2000))),
-        ("AttnGenClassifier", AttnGenClassifier(max_epochs=args.epochs, random_state=args.seed, verbose=1)),
+        (
+            "6-mer + LogisticRegression",
+            make_pipeline(KmerEncoder(k=6), LogisticRegression(max_iter=2000)),
+        ),
+        (
+            "AttnGenClassifier",
+            AttnGenClassifier(max_epochs=args.epochs, random_state=args.seed, verbose=1),
+        ),
     ]
     for name, model in models:
         print(f"Training {name} ...", flush=True)
@@ -49,7 +55,9 @@ def main(argv=None):
         model.fit(X_train, y_train)
         seconds = time.perf_counter() - start
         y_pred = model.predict(X_test)
-        results.append((name, np.mean(y_pred == y_test), matthews_corrcoef(y_test, y_pred), seconds))
+        results.append(
+            (name, np.mean(y_pred == y_test), matthews_corrcoef(y_test, y_pred), seconds)
+        )
 
     print(f"\n{'model':<28} {'test accuracy':>13} {'test MCC':>9} {'fit time':>9}")
     for name, accuracy, mcc, seconds in results:
@@ -59,14 +67,15 @@ def main(argv=None):
     clf = models[-1][1]
     saliency = clf.saliency(X_test[:4])
     print("\nMost salient positions (upper case: top 10 of 70) of four test sequences:")
-    for sequence, label, row in zip(X_test[:4], y_test[:4], saliency):
+    for sequence, label, row in zip(X_test[:4], y_test[:4], saliency, strict=True):
         predicted = clf.predict([sequence])[0]
         print(f"  true={label} predicted={predicted}  {_highlight(sequence, row, 10)}")
     profile = clf.saliency_
     top = np.argsort(profile)[::-1][:5]
     print(
         "\nsaliency_ (mean attention per position over the training set) peaks at positions "
-        f"{sorted(top.tolist())} (uniform would be {1 / len(profile):.4f}; max {profile.max():.4f})."
+        f"{sorted(top.tolist())} (uniform would be {1 / len(profile):.4f}; "
+        f"max {profile.max():.4f})."
     )
 
 

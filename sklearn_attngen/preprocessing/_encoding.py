@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..utils._validation import N_CODE, check_sequences
+from ..utils._validation import N_CODE, _as_string_list, _is_pandas, check_sequences
 
 __all__ = [
     "codes_to_one_hot",
@@ -85,12 +85,11 @@ def decode_sequences(codes, lengths=None):
     >>> decode_sequences(np.array([[0, 1, 2, 3], [3, 4, 4, 4]], dtype=np.uint8), [4, 2])
     ['ACGT', 'TN']
     """
-    codes, full = check_sequences(codes, name="codes")
-    lengths = full if lengths is None else np.asarray(lengths, dtype=np.int64)
-    if lengths.shape != full.shape or (lengths < 1).any() or (lengths > full).any():
-        raise ValueError(
-            "lengths must be a 1-D array with one length in [1, n_positions] per sequence."
-        )
+    codes, _ = check_sequences(codes, name="codes")
+    if lengths is not None:
+        lengths = _check_lengths(lengths, *codes.shape)
+    else:
+        lengths = np.full(codes.shape[0], codes.shape[1])
     letters = _LETTERS[codes]
     return [row[:n].tobytes().decode("ascii") for row, n in zip(letters, lengths, strict=True)]
 
@@ -159,17 +158,27 @@ def reverse_complement(X, *, lengths=None, layout="NLC"):
 
     Parameters
     ----------
-    X : str, list of str, ndarray of uint8 codes, or one-hot ndarray
+    X : str, list, tuple, ndarray or pandas Series of str, or ndarray
         Strings keep their case and IUPAC letters (R <-> Y, K <-> M, B <-> V,
-        D <-> H). A 2-D uint8 array is read as codes, a 3-D array as one-hot.
+        D <-> H); a list or tuple gives a list, an array of str an array of
+        the same dtype and shape, a Series a Series with the same index. A
+        2-D ``uint8`` array is read as codes, a 3-D array as one-hot.
     lengths : array-like of shape (n_samples,), default=None
-        For padded codes only: real lengths, so that padding stays at the end.
+        For padded codes or one-hot arrays only: real lengths, so that padding
+        stays at the end (as N codes or all-zero rows). None reverses every
+        position.
     layout : {"NLC", "NCL"}, default="NLC"
         Layout of a one-hot array.
 
     Returns
     -------
-    Same type and shape as ``X``.
+    X_rc : same type and shape as ``X``
+
+    Raises
+    ------
+    ValueError
+        On a character that is not a nucleotide, or ``lengths`` given with
+        strings.
 
     Examples
     --------
@@ -179,25 +188,54 @@ def reverse_complement(X, *, lengths=None, layout="NLC"):
     >>> reverse_complement(["AC", "GGT"])
     ['GT', 'ACC']
     """
+    _check_layout(layout)
     if isinstance(X, str):
-        return X.translate(_COMPLEMENT_STR)[::-1]
-    if isinstance(X, (list, tuple)) and all(isinstance(s, str) for s in X):
-        check_sequences(X)  # validate the alphabet, report the first bad character
-        return [s.translate(_COMPLEMENT_STR)[::-1] for s in X]
+        check_sequences([X])  # report a bad character, as for a list
+        strings = [X]
+    else:
+        strings = _as_string_list(X, "X")
+    if strings is not None:
+        if lengths is not None:
+            raise ValueError("lengths is for padded codes or one-hot arrays; strings have none.")
+        check_sequences(strings)
+        rc = [s.translate(_COMPLEMENT_STR)[::-1] for s in strings]
+        if isinstance(X, str):
+            return rc[0]
+        if isinstance(X, np.ndarray):
+            return np.asarray(rc, dtype=X.dtype).reshape(X.shape)
+        if _is_pandas(X):
+            if X.ndim == 2:
+                return type(X)({X.columns[0]: rc}, index=X.index)
+            return type(X)(rc, index=X.index, name=X.name)
+        return rc
+
     arr = np.asarray(X)
     if arr.ndim == 3:
-        _check_layout(layout)
-        check_sequences(arr if layout == "NLC" else arr.transpose(0, 2, 1))
+        nlc = arr if layout == "NLC" else arr.transpose(0, 2, 1)
+        check_sequences(nlc)
         # Channels are A, C, G, T (ALPHABET): complementing reverses the channel axis.
-        return arr[:, ::-1, ::-1].copy()
-    codes, full = check_sequences(arr, name="X")
-    if lengths is None:
-        return _COMPLEMENT_CODES[codes[:, ::-1]]
+        out = _reverse_positions(nlc, lengths, fill=0)[:, :, ::-1]
+        return np.ascontiguousarray(out if layout == "NLC" else out.transpose(0, 2, 1))
+    codes, _ = check_sequences(arr, name="X")
+    return _COMPLEMENT_CODES[_reverse_positions(codes, lengths, fill=N_CODE)]
+
+
+def _check_lengths(lengths, n_samples, n_positions):
     lengths = np.asarray(lengths, dtype=np.int64)
-    if lengths.shape != full.shape or (lengths < 1).any() or (lengths > full).any():
-        raise ValueError("lengths must hold one length in [1, n_positions] per sequence.")
-    positions = np.arange(codes.shape[1])
+    if lengths.shape != (n_samples,) or (lengths < 1).any() or (lengths > n_positions).any():
+        raise ValueError(
+            "lengths must be a 1-D array with one length in [1, n_positions] per sequence."
+        )
+    return lengths
+
+
+def _reverse_positions(X, lengths, fill):
+    """Reverse the first ``lengths[i]`` positions (axis 1) of each row; ``fill`` the rest."""
+    if lengths is None:
+        return X[:, ::-1]
+    lengths = _check_lengths(lengths, X.shape[0], X.shape[1])
+    positions = np.arange(X.shape[1])
     source = np.clip(lengths[:, None] - 1 - positions, 0, None)
-    out = _COMPLEMENT_CODES[np.take_along_axis(codes, source, axis=1)]
-    out[positions >= lengths[:, None]] = N_CODE
+    out = X[np.arange(X.shape[0])[:, None], source]
+    out[positions >= lengths[:, None]] = fill
     return out

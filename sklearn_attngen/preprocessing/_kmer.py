@@ -14,20 +14,9 @@ from ..utils._validation import ALPHABET, N_CODE, check_sequences
 
 __all__ = ["KmerEncoder"]
 
-_ROWS_PER_CHUNK = 1 << 14  # bounds the int64 temporaries to ~chunk x length x 8 bytes
-
-
-def _kmer_index(codes, k):
-    """Base-4 index of every k-mer window; -1 where the window holds N or padding."""
-    n_windows = codes.shape[1] - k + 1
-    index = np.zeros((codes.shape[0], n_windows), dtype=np.int64)
-    has_n = np.zeros(index.shape, dtype=bool)
-    for offset in range(k):
-        window = codes[:, offset : offset + n_windows]
-        index = (index << 2) | (window & 3)
-        has_n |= window == N_CODE
-    index[has_n] = -1
-    return index
+# k-mer windows counted per chunk: bounds the temporaries (about 8 bytes a window)
+# and keeps each chunk's sort inside the CPU caches.
+_WINDOWS_PER_CHUNK = 1 << 17
 
 
 def _reverse_complement_index(k):
@@ -38,6 +27,110 @@ def _reverse_complement_index(k):
         rc = (rc << 2) | (3 - (index & 3))
         index >>= 2
     return rc
+
+
+def _windows(values, k, combine):
+    """Reduce every k-long window of the rows of ``values`` with ``combine``.
+
+    ``combine(left, right, n_right)`` merges the value of a window's first
+    ``k - n_right`` positions with that of its last ``n_right`` positions.
+    Windows are built by halving k, so it takes about log2(k) passes, not k.
+
+    Returns
+    -------
+    windows : ndarray of shape (n_rows, n_positions - k + 1)
+    """
+    if k == 1:
+        return values
+    n_right = k // 2
+    left = _windows(values, k - n_right, combine)
+    right = left if n_right == k - n_right else _windows(values, n_right, combine)
+    n_windows = values.shape[1] - k + 1
+    return combine(left[:, :n_windows], right[:, k - n_right : k - n_right + n_windows], n_right)
+
+
+def _count_kmers(codes, k, lookup, n_features):
+    """Count the k-mers of every row of ``codes`` into CSR arrays.
+
+    In each chunk of rows, every k-mer window becomes one integer key
+    ``row << (2k + 1) | column``; one sort of the keys puts equal keys side by
+    side, and the run lengths are the counts. A window holding an N (or
+    padding) gets bit ``2k`` set, which puts it past the last column, and is
+    dropped.
+
+    Parameters
+    ----------
+    codes : ndarray of shape (n_samples, n_positions), dtype uint8
+        Codes 0..4, as returned by ``check_sequences``; ``n_positions >= k``.
+    k : int
+        k-mer length.
+    lookup : ndarray of shape (2 * 4**k,) or None
+        Column of each k-mer index (bit ``2k`` set: a window with an N, which
+        must map to ``n_features`` or more). None: the k-mer index is the column.
+    n_features : int
+        Number of output columns.
+
+    Returns
+    -------
+    data : ndarray of int64
+        Counts, row by row, columns increasing within a row.
+    indices : ndarray of int32
+        Column of each count.
+    indptr : ndarray of int64
+        Row boundaries, as in a CSR matrix.
+    """
+    n_samples, n_positions = codes.shape
+    n_windows = n_positions - k + 1
+    shift = 2 * k + 1
+    rows_per_chunk = max(1, _WINDOWS_PER_CHUNK // n_windows)
+    index_dtype = np.uint8 if shift <= 8 else np.uint16 if shift <= 16 else np.uint32
+    key_dtype = np.uint32 if (rows_per_chunk + 1) << shift <= 1 << 32 else np.uint64
+    column_mask = key_dtype((1 << shift) - 1)
+    row_keys = np.arange(rows_per_chunk + 1, dtype=key_dtype) << key_dtype(shift)
+
+    def append_bases(left, right, n_right):
+        out = np.left_shift(left, 2 * n_right, dtype=index_dtype)
+        out |= right
+        return out
+
+    data, indices, indptr = [], [], [np.zeros(1, dtype=np.int64)]
+    nnz = 0
+    for start in range(0, n_samples, rows_per_chunk):
+        chunk = codes[start : start + rows_per_chunk]
+        n_rows = chunk.shape[0]
+        has_n = chunk.max() == N_CODE
+        index = _windows(chunk & 3 if has_n else chunk, k, append_bases)
+        index = index.astype(index_dtype, copy=k == 1)
+        if has_n:
+            # N (4) is the only code with bit 2 set: OR it over each window and
+            # move it to bit 2k, past every valid k-mer index.
+            flag = _windows(chunk, k, lambda left, right, _: left | right) & N_CODE
+            index |= flag.astype(index_dtype) << index_dtype(2 * k - 2)
+        if lookup is not None:
+            index = lookup[index]
+        keys = np.empty((n_rows, n_windows), dtype=key_dtype)
+        np.bitwise_or(index, row_keys[:n_rows, None], out=keys)
+        keys = keys.ravel()
+        keys.sort()
+        first = np.empty(keys.size, dtype=bool)
+        first[0] = True
+        np.not_equal(keys[1:], keys[:-1], out=first[1:])
+        starts = np.flatnonzero(first)
+        counts = np.empty(starts.size, dtype=np.int64)
+        np.subtract(starts[1:], starts[:-1], out=counts[:-1])
+        counts[-1] = keys.size - starts[-1]
+        unique = keys[starts]
+        columns = np.empty(unique.size, dtype=np.int32)
+        np.bitwise_and(unique, column_mask, out=columns, casting="unsafe")
+        if has_n:
+            valid = columns < n_features
+            unique, counts, columns = unique[valid], counts[valid], columns[valid]
+        row_ends = np.searchsorted(unique, row_keys[1 : n_rows + 1])
+        data.append(counts)
+        indices.append(columns)
+        indptr.append(nnz + row_ends)
+        nnz += unique.size
+    return np.concatenate(data), np.concatenate(indices), np.concatenate(indptr)
 
 
 class KmerEncoder(TransformerMixin, BaseEstimator):
@@ -93,6 +186,33 @@ class KmerEncoder(TransformerMixin, BaseEstimator):
         self.canonical = canonical
         self.normalize = normalize
 
+    def _fit_vocabulary(self):
+        all_kmers = np.arange(4**self.k)
+        if self.canonical:
+            rc = _reverse_complement_index(self.k)
+            kept = all_kmers[all_kmers <= rc]
+            # Column of each k-mer index; indices with the N bit (2k) set map
+            # past the last column and are dropped by _count_kmers.
+            lookup = np.full(2 * 4**self.k, kept.size, dtype=np.int64)
+            lookup[: 4**self.k] = np.searchsorted(kept, np.minimum(all_kmers, rc))
+            self._lookup = lookup.astype(np.uint16 if self.k < 8 else np.uint32)
+        else:
+            kept = all_kmers
+            self._lookup = None
+        names = ["".join(p) for p in product(ALPHABET, repeat=self.k)]
+        self.vocabulary_ = {names[i]: col for col, i in enumerate(kept)}
+
+    def _count(self, codes):
+        n_samples, n_features = codes.shape[0], len(self.vocabulary_)
+        if codes.shape[1] < self.k:
+            X_counts = sp.csr_matrix((n_samples, n_features), dtype=np.int64)
+        else:
+            arrays = _count_kmers(codes, self.k, self._lookup, n_features)
+            X_counts = sp.csr_matrix(arrays, shape=(n_samples, n_features))
+        if self.normalize is not None:
+            X_counts = _normalize(X_counts.astype(np.float64), norm=self.normalize)
+        return X_counts
+
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Validate ``X`` and build the fixed k-mer vocabulary.
@@ -109,17 +229,28 @@ class KmerEncoder(TransformerMixin, BaseEstimator):
         self : KmerEncoder
         """
         check_sequences(X)
-        all_kmers = np.arange(4**self.k)
-        if self.canonical:
-            rc = _reverse_complement_index(self.k)
-            kept = all_kmers[all_kmers <= rc]
-            self._column = np.searchsorted(kept, np.minimum(all_kmers, rc))
-        else:
-            kept = all_kmers
-            self._column = all_kmers
-        names = ["".join(p) for p in product(ALPHABET, repeat=self.k)]
-        self.vocabulary_ = {names[i]: col for col, i in enumerate(kept)}
+        self._fit_vocabulary()
         return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit_transform(self, X, y=None):
+        """Build the vocabulary and count k-mers, encoding ``X`` once.
+
+        Parameters
+        ----------
+        X : list, ndarray or pandas Series of str
+            DNA sequences.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        X_counts : sparse matrix of shape (n_samples, n_features), CSR
+            Same as ``fit(X).transform(X)``.
+        """
+        codes, _ = check_sequences(X)
+        self._fit_vocabulary()
+        return self._count(codes)
 
     def transform(self, X):
         """Count k-mers.
@@ -136,33 +267,7 @@ class KmerEncoder(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         codes, _ = check_sequences(X)
-        n_samples, n_features = codes.shape[0], len(self.vocabulary_)
-        blocks = []
-        for start in range(0, n_samples, _ROWS_PER_CHUNK):
-            chunk = codes[start : start + _ROWS_PER_CHUNK]
-            if chunk.shape[1] < self.k:
-                blocks.append(sp.csr_matrix((chunk.shape[0], n_features), dtype=np.int64))
-                continue
-            index = _kmer_index(chunk, self.k)
-            rows = np.broadcast_to(np.arange(chunk.shape[0])[:, None], index.shape)
-            valid = index >= 0
-            keys = rows[valid] * n_features + self._column[index[valid]]
-            keys.sort()
-            starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-            counts = np.diff(np.r_[starts, keys.size])
-            unique = keys[starts]
-            row_of = unique // n_features
-            indptr = np.searchsorted(row_of, np.arange(chunk.shape[0] + 1))
-            blocks.append(
-                sp.csr_matrix(
-                    (counts.astype(np.int64), unique % n_features, indptr),
-                    shape=(chunk.shape[0], n_features),
-                )
-            )
-        X_counts = blocks[0] if len(blocks) == 1 else sp.vstack(blocks, format="csr")
-        if self.normalize is not None:
-            X_counts = _normalize(X_counts.astype(np.float64), norm=self.normalize)
-        return X_counts
+        return self._count(codes)
 
     def get_feature_names_out(self, input_features=None):
         """The k-mer of each output column.
@@ -181,6 +286,7 @@ class KmerEncoder(TransformerMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
+        tags.input_tags.two_d_array = False  # no tabular numeric input
+        tags.input_tags.three_d_array = True  # one-hot (n_samples, n_positions, 4)
         tags.input_tags.string = True
         return tags

@@ -101,6 +101,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
+        tags.input_tags.two_d_array = False  # no tabular numeric input
+        tags.input_tags.three_d_array = True  # one-hot (n_samples, n_positions, 4)
         tags.input_tags.string = True
         return tags
