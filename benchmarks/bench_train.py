@@ -71,9 +71,8 @@ def throughput(args):
         f"\n{args.n_samples:,} x {args.length} nt, {args.epochs} epoch(s), "
         f"torch {torch.__version__}, {torch.get_num_threads()} threads"
     )
-    print(
-        "| model | train seq/s | predict seq/s | train vs GB CNN | predict vs GB CNN | train time vs unmasked |"
-    )
+    columns = ["model", "train seq/s", "predict seq/s", "train vs GB CNN", "predict vs GB CNN"]
+    print("| " + " | ".join([*columns, "train time vs unmasked"]) + " |")
     print("|---|---|---|---|---|---|")
     for name, train, predict in rows:
         print(
