@@ -383,7 +383,7 @@ class AttnGenClassifier(_DNAClassifierMixin, NeuralNetClassifier):
     >>> clf = AttnGenClassifier(n_filters=8, n_blocks=1, max_epochs=2, random_state=0)
     >>> clf.fit(X, y).predict(X[:2]).shape
     (2,)
-    >>> clf.saliency(X[:2]).sum(axis=1)
+    >>> clf.saliency(X[:2]).sum(axis=1).round(4)
     array([1., 1.], dtype=float32)
     """
 
