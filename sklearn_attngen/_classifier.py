@@ -300,12 +300,13 @@ class AttnGenClassifier(_DNAClassifierMixin, NeuralNetClassifier):
     ----------
     module : torch.nn.Module class, default=AttnGenNet
         Must accept ``(codes, lengths)`` and return ``(logits, attention)``.
-    n_filters : int, default=128
+    n_filters : int, default=64
         Channels of the convolutional backbone.
     kernel_size : int, default=9
         Width of the first convolution.
-    n_blocks : int, default=3
-        Residual dilated convolution blocks after the first convolution.
+    n_blocks : int, default=2
+        Residual dilated convolution blocks (kernel 5, dilation 1, 2, 4, ...)
+        after the first convolution.
     dropout : float, default=0.1
     attention_size : int, default=64
         Hidden size of the attention scorer.
@@ -328,7 +329,7 @@ class AttnGenClassifier(_DNAClassifierMixin, NeuralNetClassifier):
         weight trains on the clean batch plus this weight times
         ``KL(p_clean || p_masked)`` (saliency-guided training, Ismail et al.
         2021); it doubles the cost of a training step.
-    max_epochs : int, default=10
+    max_epochs : int, default=8
     lr : float, default=2e-3
         Peak learning rate; a cosine schedule decays it over ``max_epochs``.
     batch_size : int, default=128
@@ -405,9 +406,9 @@ class AttnGenClassifier(_DNAClassifierMixin, NeuralNetClassifier):
         self,
         module=AttnGenNet,
         *,
-        n_filters=128,
+        n_filters=64,
         kernel_size=9,
-        n_blocks=3,
+        n_blocks=2,
         dropout=0.1,
         attention_size=64,
         n_heads=4,
@@ -416,7 +417,7 @@ class AttnGenClassifier(_DNAClassifierMixin, NeuralNetClassifier):
         mask_warmup=1,
         mask_ramp=2,
         mask_consistency=0.0,
-        max_epochs=10,
+        max_epochs=8,
         lr=2e-3,
         batch_size=128,
         optimizer=torch.optim.AdamW,

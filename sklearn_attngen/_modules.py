@@ -47,11 +47,11 @@ class AttnGenNet(nn.Module):
         Number of output logits.
     max_length : int
         Longest sequence the learned positional embedding covers.
-    n_filters : int, default=128
+    n_filters : int, default=64
         Channels of every convolution.
     kernel_size : int, default=9
         Width of the first convolution (motif detector).
-    n_blocks : int, default=3
+    n_blocks : int, default=2
         Residual dilated convolution blocks (kernel 5, dilation 1, 2, 4, ...).
     dropout : float, default=0.1
     attention_size : int, default=64
@@ -75,9 +75,9 @@ class AttnGenNet(nn.Module):
         self,
         n_classes,
         max_length,
-        n_filters=128,
+        n_filters=64,
         kernel_size=9,
-        n_blocks=3,
+        n_blocks=2,
         dropout=0.1,
         attention_size=64,
         n_heads=4,
