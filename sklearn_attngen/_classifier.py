@@ -346,7 +346,7 @@ class AttnGenClassifier(_DNAClassifierMixin, NeuralNetClassifier):
         epoch table, and a progress bar when ``verbose >= 2``).
     warm_start : bool, default=False
         Keep training the fitted network on the next ``fit``.
-    verbose : int, default=0
+    verbose : int, default=1
         0 silent, 1 skorch's epoch table, 2 also a per-batch progress bar.
     device : str, default="cpu"
         Torch device, e.g. ``"cuda"``.
@@ -381,7 +381,7 @@ class AttnGenClassifier(_DNAClassifierMixin, NeuralNetClassifier):
     >>> from sklearn_attngen import AttnGenClassifier
     >>> X = ["ACGTTGCA" * 4, "TTTTAAAA" * 4] * 20
     >>> y = ["yes", "no"] * 20
-    >>> clf = AttnGenClassifier(n_filters=8, n_blocks=1, max_epochs=2, random_state=0)
+    >>> clf = AttnGenClassifier(n_filters=8, n_blocks=1, max_epochs=2, verbose=0, random_state=0)
     >>> clf.fit(X, y).predict(X[:2]).shape
     (2,)
     >>> clf.saliency(X[:2]).sum(axis=1).round(4)
@@ -425,7 +425,7 @@ class AttnGenClassifier(_DNAClassifierMixin, NeuralNetClassifier):
         train_split=None,
         callbacks=None,
         warm_start=False,
-        verbose=0,
+        verbose=1,
         device="cpu",
         random_state=None,
         **kwargs,
@@ -545,7 +545,9 @@ class AttnGenClassifier(_DNAClassifierMixin, NeuralNetClassifier):
         --------
         >>> from sklearn_attngen import AttnGenClassifier
         >>> X, y = ["AAAACGTA", "CCCCGGTT", "AAAACGTT", "CCCCGGTA"], [0, 1, 0, 1]
-        >>> clf = AttnGenClassifier(n_filters=4, n_blocks=0, max_epochs=1, random_state=0)
+        >>> clf = AttnGenClassifier(
+        ...     n_filters=4, n_blocks=0, max_epochs=1, verbose=0, random_state=0
+        ... )
         >>> clf.fit(X, y).saliency(["ACGT"]).shape
         (1, 4)
         """
@@ -578,7 +580,8 @@ class CNNBaselineClassifier(_DNAClassifierMixin, NeuralNetClassifier):
     batch_size : int, default=64
     optimizer : torch optimizer class, default=torch.optim.Adam
     train_split : callable or None, default=None
-    verbose : int, default=0
+    verbose : int, default=1
+        0 silent, 1 skorch's epoch table.
     device : str, default="cpu"
     random_state : int, RandomState instance or None, default=None
     **kwargs
@@ -593,7 +596,8 @@ class CNNBaselineClassifier(_DNAClassifierMixin, NeuralNetClassifier):
     --------
     >>> from sklearn_attngen import CNNBaselineClassifier
     >>> X, y = ["ACGT" * 10, "TTTT" * 10] * 10, [0, 1] * 10
-    >>> CNNBaselineClassifier(max_epochs=1, random_state=0).fit(X, y).score(X, y) > 0
+    >>> clf = CNNBaselineClassifier(max_epochs=1, verbose=0, random_state=0)
+    >>> clf.fit(X, y).score(X, y) > 0
     True
     """
 
@@ -612,7 +616,7 @@ class CNNBaselineClassifier(_DNAClassifierMixin, NeuralNetClassifier):
         train_split=None,
         callbacks=None,
         warm_start=False,
-        verbose=0,
+        verbose=1,
         device="cpu",
         random_state=None,
         **kwargs,
