@@ -30,10 +30,15 @@ import torch
 from sklearn_attngen import AttnGenClassifier, CNNBaselineClassifier
 
 
-def random_sequences(n_samples, length, seed=0):
+def random_sequences(n_samples, length, seed=0, chunk=50_000):
+    """Random ACGT strings and binary labels, generated in chunks of uint8 (small temporaries)."""
     rng = np.random.default_rng(seed)
-    letters = np.frombuffer(b"ACGT", dtype=np.uint8)[rng.integers(0, 4, (n_samples, length))]
-    return [row.tobytes().decode() for row in letters], rng.integers(0, 2, n_samples)
+    letters = np.frombuffer(b"ACGT", dtype=np.uint8)
+    X = []
+    for start in range(0, n_samples, chunk):
+        rows = letters[rng.integers(0, 4, (min(chunk, n_samples - start), length), dtype=np.uint8)]
+        X.extend(row.tobytes().decode() for row in rows)
+    return X, rng.integers(0, 2, n_samples)
 
 
 def peak_rss_mb():
