@@ -179,6 +179,11 @@ def test_deletion_accepts_attribute_bunch_and_pipelines():
     bunch = attribute(tiny_attngen(), X, "gradient")
     result = deletion_curve(pipe, X, y, bunch, fractions=[0, 0.5], n_random=1)
     assert result.accuracy.shape == (2,)
+    # equal lengths: the pipeline gets uint8 codes
+    equal = [x for x in X if len(x) == 16]
+    y_equal = [label for x, label in zip(X, y, strict=True) if len(x) == 16]
+    result = deletion_curve(pipe, equal, y_equal, np.zeros((12, 16)), fractions=[0])
+    assert result.accuracy[0] == pipe.score(equal, y_equal)
 
 
 @pytest.mark.parametrize(

@@ -128,7 +128,8 @@ _RESULT_DOC = """
             (trapezoid rule over ``fractions``, not normalised).
         random_auc_std : float
             Sample standard deviation of the areas of the random curves.
-        baseline, kind : str
+        baseline : str
+        kind : {"deletion", "insertion", "remove_and_retrain"}
 """
 
 
