@@ -102,15 +102,19 @@ class AttnGenNet(nn.Module):
 
     def attention_logits(self, codes, lengths):
         """Features (batch, length, n_filters), attention logits (batch, length, heads), mask."""
-        if codes.shape[1] > self.max_length:
+        return self.attention_logits_one_hot(one_hot(codes), lengths)
+
+    def attention_logits_one_hot(self, x, lengths):
+        """:meth:`attention_logits` from a float one-hot input ``x`` (batch, 4, length)."""
+        if x.shape[2] > self.max_length:
             raise ValueError(
-                f"sequences of length {codes.shape[1]} exceed the {self.max_length} positions "
+                f"sequences of length {x.shape[2]} exceed the {self.max_length} positions "
                 "the model was fitted on."
             )
-        mask = padding_mask(codes, lengths)
-        h = self.stem(one_hot(codes))
+        mask = padding_mask(x[:, 0], lengths)
+        h = self.stem(x)
         if self.position is not None:
-            h = h + self.position.weight[: codes.shape[1]].T[None]
+            h = h + self.position.weight[: x.shape[2]].T[None]
         keep = mask[:, None, :].to(h.dtype)
         for block in self.blocks:
             h = block(h * keep)
@@ -119,7 +123,15 @@ class AttnGenNet(nn.Module):
         return h, logits, mask
 
     def forward(self, codes, lengths):
-        h, logits, _ = self.attention_logits(codes, lengths)
+        return self.forward_one_hot(one_hot(codes), lengths)
+
+    def forward_one_hot(self, x, lengths):
+        """:meth:`forward` from a float one-hot input ``x`` (batch, 4, length).
+
+        Differentiable in ``x``, for gradient attributions
+        (:func:`sklearn_attngen.interpret.attribute`); an all-zero column is N.
+        """
+        h, logits, _ = self.attention_logits_one_hot(x, lengths)
         weights = torch.softmax(logits, dim=1)  # (batch, length, heads)
         pooled = torch.einsum("blh,blf->bhf", weights, h).flatten(1)
         return self.head(self.dropout(pooled)), weights.mean(dim=2)
@@ -175,11 +187,22 @@ class GBCNN(nn.Module):
         self.dense_model = nn.Sequential(nn.Linear(n_flat, 512), nn.Linear(512, n_classes))
 
     def forward(self, codes, lengths):
-        if codes.shape[1] > self.max_length:
+        return self.forward_one_hot(one_hot(codes), lengths)
+
+    def forward_one_hot(self, x, lengths):
+        """:meth:`forward` from a float one-hot input ``x`` (batch, 4, length).
+
+        The embedding lookup written as a product with the one-hot input (an
+        all-zero column takes the N embedding), so it is differentiable in
+        ``x`` and equal to the lookup on one-hot input.
+        """
+        if x.shape[2] > self.max_length:
             raise ValueError(
-                f"sequences of length {codes.shape[1]} exceed the {self.max_length} positions "
+                f"sequences of length {x.shape[2]} exceed the {self.max_length} positions "
                 "the model was fitted on."
             )
-        codes = F.pad(codes.long(), (0, self.input_length - codes.shape[1]), value=N_CODE)
-        x = self.embeddings(codes).transpose(1, 2)
-        return self.dense_model(self.cnn_model(x))
+        x = F.pad(x, (0, self.input_length - x.shape[2]))  # zero columns: N
+        weight = self.embeddings.weight
+        n_weight = (1 - x.sum(dim=1, keepdim=True)) * weight[N_CODE][None, :, None]
+        embedded = torch.einsum("bcl,cd->bdl", x, weight[:N_CODE]) + n_weight
+        return self.dense_model(self.cnn_model(embedded))

@@ -1,0 +1,11 @@
+"""Attributions over ``(estimator, X)``: attention, gradients, integrated gradients, ISM.
+
+:func:`attribute` returns per-position (and, where the method has them,
+per-base) scores for every sequence, from the estimator's built-in attention
+or from a post-hoc attribution of the same fitted network.
+Integrated gradients need captum (``pip install sklearn-attngen[interpret]``).
+"""
+
+from ._attribute import BASELINES, METHODS, attribute
+
+__all__ = ["BASELINES", "METHODS", "attribute"]

@@ -1,0 +1,343 @@
+"""Per-nucleotide attributions of a fitted estimator: attention, gradients, IG, ISM."""
+
+import numbers
+from contextlib import contextmanager
+
+import numpy as np
+import torch
+from sklearn.utils import Bunch
+from sklearn.utils.validation import check_is_fitted
+
+from .._modules import one_hot
+
+__all__ = ["BASELINES", "METHODS", "attribute"]
+
+METHODS = ("attention", "gradient", "input_x_gradient", "integrated_gradients", "ism")
+BASELINES = ("N", "uniform")
+_ISM_BLOCK = 16  # sequences' worth of mutants built at once is batch_size * _ISM_BLOCK
+
+
+def _check_estimator(estimator, method):
+    if not hasattr(estimator, "_encode") or not hasattr(estimator, "module"):
+        raise TypeError(
+            f"attribute needs a sklearn_attngen network estimator (AttnGenClassifier, "
+            f"CNNBaselineClassifier), got {type(estimator).__name__}."
+        )
+    check_is_fitted(estimator, "module_")
+    if method == "attention" and not hasattr(estimator, "saliency"):
+        raise ValueError(
+            f"method='attention' needs an estimator with attention ({type(estimator).__name__} "
+            "has no saliency method); use a gradient method or 'ism'."
+        )
+    if method in ("gradient", "input_x_gradient", "integrated_gradients"):
+        if not hasattr(estimator.module_, "forward_one_hot"):
+            raise TypeError(
+                f"method={method!r} needs a module with forward_one_hot(x, lengths); "
+                f"{type(estimator.module_).__name__} has none."
+            )
+
+
+def _check_int(value, name, low=1):
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < low:
+        raise ValueError(f"{name} must be an int >= {low}, got {value!r}.")
+
+
+def _check_choice(value, name, choices):
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{name} must be one of {choices}, got {value!r}.")
+
+
+def _target_index(estimator, target, n):
+    """Class indices of ``target`` (labels), or None when it is None."""
+    if target is None:
+        return None
+    classes = np.asarray(estimator.classes_)
+    labels = np.asarray(target)
+    if labels.ndim == 0:
+        labels = np.full(n, labels.item(), dtype=classes.dtype)
+    if labels.shape != (n,):
+        raise ValueError(
+            f"target must be one class label or one per sequence ({n}), got shape {labels.shape}."
+        )
+    unknown = ~np.isin(labels, classes)
+    if unknown.any():
+        raise ValueError(
+            f"target[{int(np.argmax(unknown))}] = {labels[unknown][0]!r} is not one of the "
+            f"classes {classes.tolist()}."
+        )
+    return np.searchsorted(classes, labels)
+
+
+def _device(estimator):
+    try:
+        return next(estimator.module_.parameters()).device
+    except StopIteration:
+        return torch.device(estimator.device or "cpu")
+
+
+@contextmanager
+def _evaluating(module):
+    """Eval mode (no dropout, batch-norm running statistics), restored afterwards."""
+    was_training = module.training
+    module.eval()
+    try:
+        yield module
+    finally:
+        module.train(was_training)
+
+
+def _logits(output):
+    return output[0] if isinstance(output, tuple) else output
+
+
+def _batches(n, batch_size):
+    for start in range(0, n, batch_size):
+        yield slice(start, min(start + batch_size, n))
+
+
+def _real_mask(codes, lengths):
+    return np.arange(codes.shape[1])[None, :] < lengths[:, None]
+
+
+def _gradient_attributions(module, codes, lengths, target, device, batch_size, times_input):
+    base_scores = np.zeros((*codes.shape, 4), dtype=np.float32)
+    predicted = np.empty(len(codes), dtype=np.int64)
+    for batch in _batches(len(codes), batch_size):
+        c = torch.as_tensor(codes[batch], device=device)
+        lengths_t = torch.as_tensor(lengths[batch], device=device)
+        x = one_hot(c).requires_grad_(True)
+        logits = _logits(module.forward_one_hot(x, lengths_t))
+        predicted[batch] = logits.argmax(dim=1).cpu().numpy()
+        t = predicted[batch] if target is None else target[batch]
+        t = torch.as_tensor(t, device=device)
+        (grad,) = torch.autograd.grad(logits.gather(1, t[:, None]).sum(), x)
+        if times_input:
+            grad = grad * x.detach()
+        base_scores[batch] = grad.transpose(1, 2).cpu().numpy()
+    return base_scores, predicted if target is None else target
+
+
+@torch.no_grad()
+def _predict_index(module, codes, lengths, device, batch_size):
+    """Predicted class index and all logits, batched."""
+    logits = []
+    for batch in _batches(len(codes), batch_size):
+        c = torch.as_tensor(codes[batch], device=device)
+        out = _logits(module(c, torch.as_tensor(lengths[batch], device=device)))
+        logits.append(out.cpu().numpy())
+    logits = np.concatenate(logits)
+    return logits.argmax(axis=1), logits
+
+
+def _integrated_gradients(module, codes, lengths, target, device, batch_size, n_steps, baseline):
+    try:
+        from captum.attr import IntegratedGradients
+    except ImportError as exc:
+        raise ImportError(
+            "method='integrated_gradients' needs captum: pip install sklearn-attngen[interpret]"
+        ) from exc
+    if target is None:
+        target = _predict_index(module, codes, lengths, device, batch_size)[0]
+    ig = IntegratedGradients(lambda x, lengths_t: _logits(module.forward_one_hot(x, lengths_t)))
+    real = _real_mask(codes, lengths)
+    base_scores = np.zeros((*codes.shape, 4), dtype=np.float32)
+    for batch in _batches(len(codes), batch_size):
+        x = one_hot(torch.as_tensor(codes[batch], device=device))
+        if baseline == "N":
+            reference = torch.zeros_like(x)
+        else:  # uniform over the real positions; padding stays N, so it gets no attribution
+            reference = 0.25 * torch.as_tensor(real[batch], device=device)[:, None, :].expand_as(x)
+            reference = reference.to(x.dtype).contiguous()
+        attributions = ig.attribute(
+            x,
+            baselines=reference,
+            target=torch.as_tensor(target[batch], device=device),
+            additional_forward_args=(torch.as_tensor(lengths[batch], device=device),),
+            n_steps=n_steps,
+            internal_batch_size=batch_size,
+        )
+        base_scores[batch] = attributions.detach().transpose(1, 2).cpu().numpy()
+    return base_scores, target
+
+
+@torch.no_grad()
+def _ism(module, codes, lengths, target, device, batch_size):
+    predicted, logits = _predict_index(module, codes, lengths, device, batch_size)
+    target = predicted if target is None else target
+    reference = logits[np.arange(len(codes)), target]
+    base_scores = np.zeros((*codes.shape, 4), dtype=np.float32)
+    width = codes.shape[1]
+    block = max(1, batch_size * _ISM_BLOCK // (4 * width))
+    for seqs in _batches(len(codes), block):
+        rows = np.arange(seqs.start, seqs.stop)
+        # every (sequence, position, base) with a base other than the one in place
+        sample = np.repeat(rows, 4 * width)
+        position = np.tile(np.repeat(np.arange(width), 4), len(rows))
+        base = np.tile(np.arange(4, dtype=np.uint8), len(rows) * width)
+        keep = (position < lengths[sample]) & (codes[sample, position] != base)
+        sample, position, base = sample[keep], position[keep], base[keep]
+        for batch in _batches(len(sample), batch_size):
+            s, p = sample[batch], position[batch]
+            mutants = codes[s]
+            mutants[np.arange(len(s)), p] = base[batch]
+            out = _logits(
+                module(
+                    torch.as_tensor(mutants, device=device),
+                    torch.as_tensor(lengths[s], device=device),
+                )
+            )
+            t = torch.as_tensor(target[s], device=device)
+            changed = out.gather(1, t[:, None])[:, 0].cpu().numpy() - reference[s]
+            base_scores[s, p, base[batch]] = changed
+    return base_scores, target
+
+
+def attribute(
+    estimator,
+    X,
+    method="attention",
+    *,
+    target=None,
+    batch_size=128,
+    n_steps=50,
+    baseline="N",
+):
+    """Per-nucleotide attribution scores of a fitted network estimator.
+
+    One entry point for the built-in saliency and the post-hoc attributions it
+    is measured against, all on the same fitted model and the estimator's
+    device, batched, with the network in evaluation mode (the estimator is
+    left as it was):
+
+    ``"attention"``
+        :meth:`~sklearn_attngen.AttnGenClassifier.saliency`: the attention
+        weights, class-independent (``target`` is not used), non-negative,
+        summing to 1 over each sequence. ``base_scores`` is None.
+    ``"gradient"``
+        Gradient of the target logit with respect to the one-hot input
+        (Simonyan et al. 2014). ``base_scores`` is the gradient for each of the
+        four bases; ``scores`` is its largest absolute value at each position.
+    ``"input_x_gradient"``
+        Gradient times input (Shrikumar et al. 2016): ``base_scores`` is
+        non-zero only at the base in place; ``scores`` is that signed value.
+    ``"integrated_gradients"``
+        Integrated gradients (Sundararajan et al. 2017) from ``baseline`` to
+        the one-hot input in ``n_steps`` steps, computed by captum's
+        :class:`~captum.attr.IntegratedGradients` (Gauss-Legendre rule).
+        ``scores`` is the signed sum over bases; over a sequence the scores
+        sum to about ``f(x) - f(baseline)`` (completeness).
+    ``"ism"``
+        In-silico mutagenesis: every single-base substitution is scored by
+        the change it causes in the target logit, ``base_scores[i, j, b] =
+        f(x with base b at j) - f(x)`` (0 for the base in place), and
+        ``scores`` is the largest absolute change over the three
+        substitutions (four at an N) at each position. Costs
+        ``3 * length`` forward passes per sequence.
+
+    Parameters
+    ----------
+    estimator : AttnGenClassifier or CNNBaselineClassifier
+        A fitted estimator of this package (its network needs
+        ``forward_one_hot`` for the gradient methods).
+    X : list, ndarray or pandas Series of str, or ndarray
+        DNA sequences, as accepted by the estimator's ``predict``.
+    method : {"attention", "gradient", "input_x_gradient", \
+"integrated_gradients", "ism"}, default="attention"
+    target : label or array-like of shape (n_samples,), default=None
+        Class (label as in ``classes_``) whose logit is attributed, one for
+        all sequences or one per sequence. None uses each sequence's predicted
+        class.
+    batch_size : int, default=128
+        Sequences per forward pass (for integrated gradients, path points per
+        forward pass; for ISM, mutants per forward pass).
+    n_steps : int, default=50
+        Integration steps of integrated gradients.
+    baseline : {"N", "uniform"}, default="N"
+        Reference input of integrated gradients: all N (the zero one-hot) or
+        0.25 for each base.
+
+    Returns
+    -------
+    result : :class:`~sklearn.utils.Bunch`
+        scores : ndarray of shape (n_samples, max_length), dtype float32
+            Per-position attribution; ``max_length`` is the longest sequence
+            in ``X``, and padding positions are 0.
+        base_scores : ndarray of shape (n_samples, max_length, 4) or None
+            Per-base attribution in A, C, G, T order (None for attention).
+        target : ndarray of shape (n_samples,) or None
+            Class label attributed for each sequence (None for attention).
+        lengths : ndarray of shape (n_samples,)
+            Real length of each sequence.
+        method : str
+
+    Raises
+    ------
+    ImportError
+        For ``"integrated_gradients"`` without captum
+        (``pip install sklearn-attngen[interpret]``).
+
+    See Also
+    --------
+    sklearn_attngen.evaluation.deletion_curve : Test a score by deleting its top positions.
+    sklearn_attngen.evaluation.motif_overlap : Compare a score with planted motifs.
+
+    Examples
+    --------
+    >>> from sklearn_attngen import AttnGenClassifier
+    >>> from sklearn_attngen.interpret import attribute
+    >>> X, y = ["ACGTTGCA" * 3, "TTTTAAAA" * 3] * 10, [0, 1] * 10
+    >>> clf = AttnGenClassifier(n_filters=4, n_blocks=0, max_epochs=1, random_state=0).fit(X, y)
+    >>> result = attribute(clf, X[:2], method="input_x_gradient")
+    >>> result.scores.shape, result.base_scores.shape
+    ((2, 24), (2, 24, 4))
+    >>> attribute(clf, X[:2], method="ism", target=1).scores.shape
+    (2, 24)
+    """
+    _check_choice(method, "method", METHODS)
+    _check_estimator(estimator, method)
+    _check_int(batch_size, "batch_size")
+    _check_int(n_steps, "n_steps")
+    _check_choice(baseline, "baseline", BASELINES)
+    codes, lengths = estimator._encode(X)
+    target_index = _target_index(estimator, target, len(codes))
+
+    if method == "attention":
+        # skorch's inference leaves eval mode set, and its DataLoader draws from the global RNG
+        with _evaluating(estimator.module_), torch.random.fork_rng(devices=[]):
+            scores = np.asarray(estimator.saliency(X), dtype=np.float32)
+        return Bunch(scores=scores, base_scores=None, target=None, lengths=lengths, method=method)
+
+    module, device = estimator.module_, _device(estimator)
+    with _evaluating(module):
+        if method in ("gradient", "input_x_gradient"):
+            base_scores, target_index = _gradient_attributions(
+                module,
+                codes,
+                lengths,
+                target_index,
+                device,
+                batch_size,
+                times_input=method == "input_x_gradient",
+            )
+        elif method == "integrated_gradients":
+            base_scores, target_index = _integrated_gradients(
+                module, codes, lengths, target_index, device, batch_size, n_steps, baseline
+            )
+        else:
+            base_scores, target_index = _ism(
+                module, codes, lengths, target_index, device, batch_size
+            )
+
+    real = _real_mask(codes, lengths)
+    base_scores *= real[..., None]
+    if method in ("gradient", "ism"):
+        scores = np.abs(base_scores).max(axis=2)
+    else:
+        scores = base_scores.sum(axis=2)
+    return Bunch(
+        scores=scores.astype(np.float32, copy=False),
+        base_scores=base_scores,
+        target=np.asarray(estimator.classes_)[target_index],
+        lengths=lengths,
+        method=method,
+    )
