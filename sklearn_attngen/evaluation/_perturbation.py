@@ -192,7 +192,8 @@ def deletion_curve(
     >>> from sklearn_attngen import AttnGenClassifier
     >>> from sklearn_attngen.evaluation import deletion_curve
     >>> X, y = ["ACGTTGCA" * 3, "TTTTAAAA" * 3] * 10, [0, 1] * 10
-    >>> clf = AttnGenClassifier(n_filters=4, n_blocks=0, max_epochs=1, random_state=0).fit(X, y)
+    >>> clf = AttnGenClassifier(n_filters=4, n_blocks=0, max_epochs=1, verbose=0, random_state=0)
+    >>> clf = clf.fit(X, y)
     >>> result = deletion_curve(clf, X, y, clf.saliency(X), fractions=[0, 0.5],
     ...                         n_random=2, random_state=0)
     >>> result.accuracy.shape, result.random_accuracy.shape
@@ -239,7 +240,8 @@ def insertion_curve(
     >>> from sklearn_attngen import AttnGenClassifier
     >>> from sklearn_attngen.evaluation import insertion_curve
     >>> X, y = ["ACGTTGCA" * 3, "TTTTAAAA" * 3] * 10, [0, 1] * 10
-    >>> clf = AttnGenClassifier(n_filters=4, n_blocks=0, max_epochs=1, random_state=0).fit(X, y)
+    >>> clf = AttnGenClassifier(n_filters=4, n_blocks=0, max_epochs=1, verbose=0, random_state=0)
+    >>> clf = clf.fit(X, y)
     >>> insertion_curve(clf, X, y, clf.saliency(X), fractions=[0, 0.5],
     ...                 random_state=0).kind
     'insertion'
@@ -302,7 +304,7 @@ def remove_and_retrain(
     >>> from sklearn_attngen.evaluation import remove_and_retrain
     >>> X, y = ["ACGTTGCA" * 3, "TTTTAAAA" * 3] * 10, [0, 1] * 10
     >>> scores = np.ones((20, 24))
-    >>> clf = AttnGenClassifier(n_filters=4, n_blocks=0, max_epochs=1, random_state=0)
+    >>> clf = AttnGenClassifier(n_filters=4, n_blocks=0, max_epochs=1, verbose=0, random_state=0)
     >>> remove_and_retrain(clf, X, y, X, y, scores, scores, fractions=[0, 0.5],
     ...                    random_state=0).accuracy.shape
     (2,)

@@ -116,7 +116,8 @@ def randomization_sanity_check(
     >>> from sklearn_attngen import AttnGenClassifier
     >>> from sklearn_attngen.evaluation import randomization_sanity_check
     >>> X, y = ["ACGTTGCA" * 3, "TTTTAAAA" * 3] * 10, [0, 1] * 10
-    >>> clf = AttnGenClassifier(n_filters=4, n_blocks=0, max_epochs=1, random_state=0).fit(X, y)
+    >>> clf = AttnGenClassifier(n_filters=4, n_blocks=0, max_epochs=1, verbose=0, random_state=0)
+    >>> clf = clf.fit(X, y)
     >>> result = randomization_sanity_check(clf, X[:4], random_state=0)
     >>> result.layers[0], result.spearman.shape == (len(result.layers),)
     ('head', True)

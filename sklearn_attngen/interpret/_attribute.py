@@ -286,7 +286,8 @@ def attribute(
     >>> from sklearn_attngen import AttnGenClassifier
     >>> from sklearn_attngen.interpret import attribute
     >>> X, y = ["ACGTTGCA" * 3, "TTTTAAAA" * 3] * 10, [0, 1] * 10
-    >>> clf = AttnGenClassifier(n_filters=4, n_blocks=0, max_epochs=1, random_state=0).fit(X, y)
+    >>> clf = AttnGenClassifier(n_filters=4, n_blocks=0, max_epochs=1, verbose=0, random_state=0)
+    >>> clf = clf.fit(X, y)
     >>> result = attribute(clf, X[:2], method="input_x_gradient")
     >>> result.scores.shape, result.base_scores.shape
     ((2, 24), (2, 24, 4))
