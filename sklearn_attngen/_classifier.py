@@ -160,7 +160,7 @@ class _DNAClassifierMixin:
             seed = int(self.random_state.randint(2**31 - 1))
         else:
             seed = int(self.random_state)
-        with torch.random.fork_rng(devices=self._rng_devices()):
+        with self._keep_global_rng():
             torch.manual_seed(seed)
             yield
 
