@@ -1,6 +1,5 @@
 """AttnGenClassifier: a thin skorch NeuralNetClassifier over DNA codes."""
 
-from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
@@ -14,6 +13,7 @@ from skorch.dataset import unpack_data
 
 from ._modules import GBCNN, N_CODE, AttnGenNet
 from .callbacks import ProgressiveMasking
+from .utils._random import private_torch_rng
 from .utils._validation import check_sequences
 
 __all__ = ["AttnGenClassifier", "CNNBaselineClassifier"]
@@ -142,17 +142,11 @@ class _DNAClassifierMixin:
         padded[:, : codes.shape[1]] = codes
         return padded
 
-    def _rng_devices(self):
-        return [torch.device(self.device).index or 0] if "cuda" in str(self.device) else []
-
-    @contextmanager
     def _keep_global_rng(self):
         # every DataLoader iterator draws its base seed from the global torch RNG,
         # so prediction would otherwise advance the caller's RNG state
-        with torch.random.fork_rng(devices=self._rng_devices()):
-            yield
+        return private_torch_rng(self.device)
 
-    @contextmanager
     def _seeded(self):
         if self.random_state is None:
             seed = int(np.random.SeedSequence().generate_state(1)[0])
@@ -160,9 +154,7 @@ class _DNAClassifierMixin:
             seed = int(self.random_state.randint(2**31 - 1))
         else:
             seed = int(self.random_state)
-        with self._keep_global_rng():
-            torch.manual_seed(seed)
-            yield
+        return private_torch_rng(self.device, seed)
 
     # ---------------------------------------------------------------- fitting
     def fit(self, X, y, **fit_params):

@@ -9,6 +9,7 @@ from sklearn.utils import Bunch, check_random_state
 
 from ..interpret import attribute
 from ..interpret._attribute import METHODS, _check_estimator, _check_int
+from ..utils._random import private_torch_rng
 from ._checks import check_choice, sample_std
 
 __all__ = ["randomization_sanity_check"]
@@ -137,11 +138,8 @@ def randomization_sanity_check(
         raise ValueError(f"{type(module).__name__} has no parameters to randomise.")
     rng = check_random_state(random_state)
     seed = int(rng.randint(2**31 - 1))
-    device = next(module.parameters()).device
-    devices = [device.index or 0] if device.type == "cuda" else []
     correlations = []
-    with torch.random.fork_rng(devices=devices):
-        torch.manual_seed(seed)
+    with private_torch_rng(next(module.parameters()).device, seed):
         for _, layer in layers:
             _reinitialise(layer)
             scores = attribute(randomized, X, method, target=fixed_target, **options).scores

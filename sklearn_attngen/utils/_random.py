@@ -1,0 +1,21 @@
+"""Torch random state that never leaks into the caller's."""
+
+from contextlib import contextmanager
+
+import torch
+
+__all__ = ["private_torch_rng"]
+
+
+@contextmanager
+def private_torch_rng(device="cpu", seed=None):
+    """Run a block under a forked torch RNG (CPU and ``device``), optionally seeded.
+
+    The caller's global torch RNG state is restored on exit.
+    """
+    device = torch.device(device)
+    devices = [device.index or 0] if device.type == "cuda" else []
+    with torch.random.fork_rng(devices=devices):
+        if seed is not None:
+            torch.manual_seed(seed)
+        yield
