@@ -8,7 +8,7 @@ from scipy.stats import ttest_rel, wilcoxon
 from sklearn.base import clone
 from sklearn.metrics import accuracy_score, matthews_corrcoef, roc_auc_score
 
-from ._checks import check_int, sample_std
+from ._checks import check_int, check_labels, sample_std
 
 __all__ = ["EstimatorComparison", "compare_estimators"]
 
@@ -250,7 +250,9 @@ def compare_estimators(estimators, X_train, y_train, X_test, y_test, *, n_seeds=
             raise ValueError(f"X_{split} and y_{split} are required.")
         if len(X) != len(y):
             raise ValueError(f"X_{split} has {len(X)} sequences but y_{split} has {len(y)} labels.")
-    y_test = np.asarray(y_test)
+    train_labels = np.unique(check_labels(y_train, len(y_train), name="y_train"))
+    # a test label absent from training is a miss for every estimator, and breaks ROC-AUC
+    y_test = check_labels(y_test, len(y_test), name="y_test", classes=train_labels)
 
     seeds = list(range(n_seeds))
     scores = {name: {m: np.empty(n_seeds) for m in METRICS} for name in estimators}
