@@ -246,8 +246,14 @@ def compare_estimators(estimators, X_train, y_train, X_test, y_test, *, n_seeds=
             raise TypeError(f"estimators[{name!r}] has no fit/predict methods.")
     n_seeds = check_int(n_seeds, "n_seeds", 1)
     for X, y, split in ((X_train, y_train, "train"), (X_test, y_test, "test")):
-        if X is None or y is None:
-            raise ValueError(f"X_{split} and y_{split} are required.")
+        if X is None:
+            raise TypeError(f"X_{split} is None; expected DNA sequences.")
+        if y is None:
+            raise ValueError(f"y_{split} is None; the class labels are required.")
+        if isinstance(X, (str, bytes)) or not hasattr(X, "__len__"):
+            raise TypeError(
+                f"X_{split} of type {type(X).__name__} is not a collection of sequences."
+            )
         if len(X) != len(y):
             raise ValueError(f"X_{split} has {len(X)} sequences but y_{split} has {len(y)} labels.")
     train_labels = np.unique(check_labels(y_train, len(y_train), name="y_train"))
