@@ -250,7 +250,7 @@ def compare_estimators(estimators, X_train, y_train, X_test, y_test, *, n_seeds=
             raise TypeError(f"X_{split} is None; expected DNA sequences.")
         if y is None:
             raise ValueError(f"y_{split} is None; the class labels are required.")
-        if isinstance(X, (str, bytes)) or not hasattr(X, "__len__"):
+        if not hasattr(X, "__len__"):
             raise TypeError(
                 f"X_{split} of type {type(X).__name__} is not a collection of sequences."
             )
