@@ -19,7 +19,7 @@ from skorch.dataset import unpack_data
 from ._modules import GBCNN, N_CODE, AttnGenNet
 from ._version import __version__
 from .callbacks import FiniteLossGuard, ProgressiveMasking
-from .exceptions import InconsistentVersionWarning
+from .exceptions import InconsistentVersionWarning, NonFiniteLossError
 from .utils._random import private_torch_rng
 from .utils._validation import check_sequences, check_targets
 
@@ -205,12 +205,25 @@ class _DNAClassifierMixin:
         with self._seeded():
             if reset:
                 self.initialize()
-            NeuralNet.partial_fit(self, data, y_index, **fit_params)
+            try:
+                NeuralNet.partial_fit(self, data, y_index, **fit_params)
+            except NonFiniteLossError:
+                self._forget_fit()
+                raise
             self._after_fit(data)
         return self
 
     def _after_fit(self, data):
         pass
+
+    def _forget_fit(self):
+        """A diverged network is no model: predict refuses it, the next fit starts afresh.
+
+        ``history_`` and ``module_`` stay for diagnosis.
+        """
+        self.initialized_ = False
+        for name in ("n_positions_", "saliency_"):
+            self.__dict__.pop(name, None)
 
     # ------------------------------------------------------------- predicting
     def predict_proba(self, X):

@@ -128,9 +128,10 @@ class FiniteLossGuard(Callback):
     every training batch, before the optimizer step, it checks the gradients;
     after the step, the loss. A NaN or infinity raises
     :class:`~sklearn_attngen.exceptions.NonFiniteLossError`, naming the epoch
-    and batch. A non-finite gradient is caught before the optimizer step, so
-    the network keeps the last finite weights instead of NaN ones (which
-    would give NaN predictions).
+    and batch, instead of training on to a network that predicts NaN. The
+    classifiers then leave themselves unfitted (``predict`` raises
+    ``NotFittedError``; ``history_`` keeps the losses up to the failure) and
+    the next ``fit`` or ``partial_fit`` starts from a new initialisation.
 
     Examples
     --------
@@ -156,8 +157,7 @@ class FiniteLossGuard(Callback):
         name = next(name for name, grad in named if not torch.isfinite(grad).all())
         self._raise(
             net,
-            f"a NaN or infinite gradient (first in {name!r}); the optimizer step was skipped, "
-            "so the network keeps its last finite weights",
+            f"a NaN or infinite gradient (first in {name!r}), before the optimizer step",
         )
 
     def on_batch_end(self, net, training=False, loss=None, **kwargs):

@@ -13,9 +13,9 @@ class NonFiniteLossError(FloatingPointError):
     """Training produced a NaN or infinite loss or gradient.
 
     Raised by :class:`~sklearn_attngen.callbacks.FiniteLossGuard` (a default
-    callback of both classifiers) before the optimizer step that would have
-    written NaN into the weights, so the network keeps its last finite
-    weights. A subclass of :class:`FloatingPointError`.
+    callback of both classifiers) at the first non-finite gradient (before the
+    optimizer step) or training loss. The classifier is then left unfitted:
+    a diverged network is no model. A subclass of :class:`FloatingPointError`.
 
     Attributes
     ----------

@@ -254,6 +254,8 @@ def compare_estimators(estimators, X_train, y_train, X_test, y_test, *, n_seeds=
             raise TypeError(
                 f"X_{split} of type {type(X).__name__} is not a collection of sequences."
             )
+        if len(X) == 0:
+            raise ValueError(f"X_{split} is empty: at least one sequence is required.")
         if len(X) != len(y):
             raise ValueError(f"X_{split} has {len(X)} sequences but y_{split} has {len(y)} labels.")
     train_labels = np.unique(check_labels(y_train, len(y_train), name="y_train"))

@@ -249,7 +249,7 @@ def check_lengths(lengths, n_samples, n_positions, *, name="lengths"):
             f"[1, {n_positions}]; got shape {values.shape}."
         )
     if values.dtype.kind not in "iu":
-        example = f" ({name}[0] = {values[0]!r})" if values.size else ""
+        example = f" ({name}[0] = {values[:1].tolist()[0]!r})" if values.size else ""
         raise ValueError(
             f"{name} must be {n_samples} integers, one per sequence; got dtype "
             f"{values.dtype}{example}. Lengths are not rounded: pass integers."
