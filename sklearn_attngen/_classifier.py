@@ -335,8 +335,8 @@ class _DNAClassifierMixin:
         >>> _ = weights.seek(0), attributes.seek(0)
         >>> new = AttnGenClassifier(**params)
         >>> new.load_params(f_params=weights, f_attributes=attributes)
-        >>> (new.predict_proba(X) == clf.predict_proba(X)).all()
-        np.True_
+        >>> bool((new.predict_proba(X) == clf.predict_proba(X)).all())
+        True
         """
         if f_attributes is not None:
             check_is_fitted(self, "n_positions_")
@@ -490,8 +490,10 @@ class AttnGenClassifier(_DNAClassifierMixin, NeuralNetClassifier):
         ``callbacks=[skorch.callbacks.EarlyStopping(load_best=True)]`` for
         early stopping on a validation split.
     callbacks : list of skorch callbacks, default=None
-        Added to the defaults (timing, losses, cosine learning rate, masking,
-        epoch table, and a progress bar when ``verbose >= 2``).
+        Added to the defaults (timing, losses, a guard that stops training
+        with :class:`~sklearn_attngen.exceptions.NonFiniteLossError` on a NaN
+        or infinite loss, cosine learning rate, masking, epoch table, and a
+        progress bar when ``verbose >= 2``).
     warm_start : bool, default=False
         Keep training the fitted network on the next ``fit``.
     verbose : int, default=1
