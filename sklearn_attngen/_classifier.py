@@ -1,20 +1,27 @@
 """AttnGenClassifier: a thin skorch NeuralNetClassifier over DNA codes."""
 
+import io
+import json
+import os
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from sklearn.utils._param_validation import Interval, validate_parameter_constraints
-from sklearn.utils.validation import check_is_fitted, column_or_1d
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet, NeuralNetClassifier
 from skorch.callbacks import LRScheduler, ProgressBar
 from skorch.dataset import unpack_data
 
 from ._modules import GBCNN, N_CODE, AttnGenNet
-from .callbacks import ProgressiveMasking
+from ._version import __version__
+from .callbacks import FiniteLossGuard, ProgressiveMasking
+from .exceptions import InconsistentVersionWarning, NonFiniteLossError
 from .utils._random import private_torch_rng
-from .utils._validation import check_sequences
+from .utils._validation import check_sequences, check_targets
 
 __all__ = ["AttnGenClassifier", "CNNBaselineClassifier"]
 
@@ -108,15 +115,10 @@ class _DNAClassifierMixin:
         codes, lengths = check_sequences(X)
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but y is None.")
-        y = column_or_1d(y, warn=True)
-        if len(y) != len(codes):
-            raise ValueError(f"X has {len(codes)} sequences but y has {len(y)} labels.")
-        if y.dtype.kind == "f" and not np.isfinite(y).all():
-            raise ValueError("y contains NaN or infinity.")
-        if y.dtype.kind == "O" and any(label is None for label in y):
-            raise ValueError("y contains None; every sequence needs a label.")
+        y = check_targets(y, len(codes))
         if reset:
-            labels = np.unique(y if classes is None else column_or_1d(classes))
+            check_classification_targets(y)  # e.g. continuous floats: a regression target
+            labels = np.unique(y if classes is None else check_targets(classes, name="classes"))
             if len(labels) < 2:
                 raise ValueError(
                     f"y has a single class ({labels[:1].tolist()[0]!r}); a classifier needs "
@@ -203,12 +205,25 @@ class _DNAClassifierMixin:
         with self._seeded():
             if reset:
                 self.initialize()
-            NeuralNet.partial_fit(self, data, y_index, **fit_params)
+            try:
+                NeuralNet.partial_fit(self, data, y_index, **fit_params)
+            except NonFiniteLossError:
+                self._forget_fit()
+                raise
             self._after_fit(data)
         return self
 
     def _after_fit(self, data):
         pass
+
+    def _forget_fit(self):
+        """A diverged network is no model: predict refuses it, the next fit starts afresh.
+
+        ``history_`` and ``module_`` stay for diagnosis.
+        """
+        self.initialized_ = False
+        for name in ("n_positions_", "saliency_"):
+            self.__dict__.pop(name, None)
 
     # ------------------------------------------------------------- predicting
     def predict_proba(self, X):
@@ -250,6 +265,8 @@ class _DNAClassifierMixin:
         ----------
         X : list, ndarray or pandas Series of str, or ndarray
         y : array-like of shape (n_samples,)
+            True labels, each one of ``classes_``: a label the model never
+            saw is an error, not a silent miss.
         sample_weight : array-like of shape (n_samples,), default=None
 
         Returns
@@ -258,7 +275,12 @@ class _DNAClassifierMixin:
         """
         from sklearn.metrics import accuracy_score
 
-        return accuracy_score(y, self.predict(X), sample_weight=sample_weight)
+        check_is_fitted(self, "n_positions_")
+        y = check_targets(y, classes=self.classes_)
+        y_pred = self.predict(X)
+        if len(y) != len(y_pred):
+            raise ValueError(f"X has {len(y_pred)} sequences but y has {len(y)} labels.")
+        return accuracy_score(y, y_pred, sample_weight=sample_weight)
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         logits = y_pred[0] if isinstance(y_pred, tuple) else y_pred
@@ -271,6 +293,139 @@ class _DNAClassifierMixin:
         tags.input_tags.string = True
         tags.non_deterministic = False
         return tags
+
+    @property
+    def _default_callbacks(self):
+        return [*super()._default_callbacks, ("finite_loss", FiniteLossGuard())]
+
+    # ------------------------------------------------------------ persistence
+    def __getstate__(self):
+        state = super().__getstate__()
+        state["_sklearn_attngen_version"] = __version__
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        _check_version(type(self).__name__, state.pop("_sklearn_attngen_version", "unknown"))
+        super().__setstate__(state)
+
+    def save_params(self, *args, f_attributes=None, **kwargs):
+        """skorch's ``save_params``, plus the fitted attributes as JSON.
+
+        Parameters
+        ----------
+        *args, **kwargs
+            As in :meth:`skorch.NeuralNet.save_params`: ``f_params``,
+            ``f_optimizer``, ``f_criterion``, ``f_history``, ``use_safetensors``.
+        f_attributes : str, path-like or file object, default=None
+            Where to write ``classes_``, ``n_positions_``, ``saliency_`` and
+            the package version, as JSON. With ``f_params`` this is all
+            :meth:`load_params` needs to rebuild the fitted model in a new
+            estimator, without unpickling anything.
+
+        Examples
+        --------
+        >>> import io
+        >>> from sklearn_attngen import AttnGenClassifier
+        >>> X, y = ["ACGTTGCA", "TTTTAAAA"] * 4, [0, 1] * 4
+        >>> params = dict(n_filters=4, n_blocks=0, max_epochs=1, verbose=0, random_state=0)
+        >>> clf = AttnGenClassifier(**params).fit(X, y)
+        >>> weights, attributes = io.BytesIO(), io.StringIO()
+        >>> clf.save_params(f_params=weights, f_attributes=attributes)
+        >>> _ = weights.seek(0), attributes.seek(0)
+        >>> new = AttnGenClassifier(**params)
+        >>> new.load_params(f_params=weights, f_attributes=attributes)
+        >>> bool((new.predict_proba(X) == clf.predict_proba(X)).all())
+        True
+        """
+        if f_attributes is not None:
+            check_is_fitted(self, "n_positions_")
+            attributes = {
+                "estimator": type(self).__name__,
+                "sklearn_attngen_version": __version__,
+                "classes": self.classes_.tolist(),
+                "classes_dtype": self.classes_.dtype.str,
+                "n_positions": int(self.n_positions_),
+            }
+            if hasattr(self, "saliency_"):
+                attributes["saliency"] = np.asarray(self.saliency_).tolist()
+            _write_text(f_attributes, json.dumps(attributes))
+        return super().save_params(*args, **kwargs)
+
+    def load_params(self, *args, f_attributes=None, **kwargs):
+        """skorch's ``load_params``, into a new estimator too.
+
+        Parameters
+        ----------
+        *args, **kwargs
+            As in :meth:`skorch.NeuralNet.load_params`: ``f_params``,
+            ``f_optimizer``, ``f_criterion``, ``f_history``, ``checkpoint``,
+            ``use_safetensors``. Tensors are read with
+            ``torch.load(weights_only=True)`` (skorch's default), which runs
+            no code from the file.
+        f_attributes : str, path-like or file object, default=None
+            The JSON written by ``save_params(f_attributes=...)``. Sets
+            ``classes_``, ``n_positions_`` and ``saliency_``, and initialises
+            the network with their shape if it is not initialised yet. Warns
+            with :class:`~sklearn_attngen.exceptions.InconsistentVersionWarning`
+            when another package version wrote it.
+        """
+        if f_attributes is not None:
+            attributes = json.loads(_read_text(f_attributes))
+            if attributes.get("estimator") != type(self).__name__:
+                raise ValueError(
+                    f"f_attributes was saved by {attributes.get('estimator')!r}; load it into "
+                    f"that estimator, not {type(self).__name__}."
+                )
+            _check_version(
+                type(self).__name__, attributes.get("sklearn_attngen_version", "unknown")
+            )
+            self.classes_inferred_ = np.asarray(
+                attributes["classes"], dtype=attributes["classes_dtype"]
+            )
+            self.n_positions_ = int(attributes["n_positions"])
+            if "saliency" in attributes:
+                self.saliency_ = np.asarray(attributes["saliency"], dtype=np.float64)
+            if not self.initialized_:
+                with self._keep_global_rng():
+                    self.initialize()
+        elif not self.initialized_ and not hasattr(self, "n_positions_"):
+            raise ValueError(
+                f"load_params into an unfitted {type(self).__name__} needs f_attributes (as "
+                "written by save_params(f_attributes=...)): the network's shape depends on "
+                "classes_ and n_positions_, which the parameter files do not hold."
+            )
+        return super().load_params(*args, **kwargs)
+
+
+def _check_version(estimator_name, original_version):
+    if original_version != __version__:
+        warnings.warn(
+            InconsistentVersionWarning(
+                estimator_name=estimator_name,
+                current_version=__version__,
+                original_version=original_version,
+            ),
+            stacklevel=3,
+        )
+
+
+def _write_text(f, text):
+    if isinstance(f, (str, os.PathLike)):
+        with open(f, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    elif isinstance(f, (io.RawIOBase, io.BufferedIOBase)):
+        f.write(text.encode("utf-8"))
+    else:
+        f.write(text)
+
+
+def _read_text(f):
+    if isinstance(f, (str, os.PathLike)):
+        with open(f, encoding="utf-8") as handle:
+            return handle.read()
+    data = f.read()
+    return data.decode("utf-8") if isinstance(data, bytes) else data
 
 
 class AttnGenClassifier(_DNAClassifierMixin, NeuralNetClassifier):
@@ -335,8 +490,10 @@ class AttnGenClassifier(_DNAClassifierMixin, NeuralNetClassifier):
         ``callbacks=[skorch.callbacks.EarlyStopping(load_best=True)]`` for
         early stopping on a validation split.
     callbacks : list of skorch callbacks, default=None
-        Added to the defaults (timing, losses, cosine learning rate, masking,
-        epoch table, and a progress bar when ``verbose >= 2``).
+        Added to the defaults (timing, losses, a guard that stops training
+        with :class:`~sklearn_attngen.exceptions.NonFiniteLossError` on a NaN
+        or infinite loss, cosine learning rate, masking, epoch table, and a
+        progress bar when ``verbose >= 2``).
     warm_start : bool, default=False
         Keep training the fitted network on the next ``fit``.
     verbose : int, default=1
@@ -504,11 +661,12 @@ class AttnGenClassifier(_DNAClassifierMixin, NeuralNetClassifier):
     def _mask_lowest_attention(self, Xi, p):
         codes = Xi["codes"].to(self.device)
         lengths = Xi["lengths"].to(self.device)
+        was_training = self.module_.training
         self.module_.eval()  # score without dropout and without touching batch-norm statistics
         try:
             attention = self.module_(codes, lengths)[1]
         finally:
-            self.module_.train()
+            self.module_.train(was_training)  # restore the caller's mode
         real = attention.new_ones(attention.shape, dtype=torch.bool)
         real &= torch.arange(codes.shape[1], device=codes.device)[None] < lengths[:, None]
         rank = attention.masked_fill(~real, float("inf")).argsort(dim=1).argsort(dim=1)

@@ -2,9 +2,12 @@
 
 import math
 
+import torch
 from skorch.callbacks import Callback
 
-__all__ = ["ProgressiveMasking", "mask_fraction_at"]
+from .exceptions import NonFiniteLossError
+
+__all__ = ["FiniteLossGuard", "ProgressiveMasking", "mask_fraction_at"]
 
 
 def mask_fraction_at(epoch, batch, n_batches, *, mask_fraction, mask_warmup, mask_ramp):
@@ -50,6 +53,24 @@ def mask_fraction_at(epoch, batch, n_batches, *, mask_fraction, mask_warmup, mas
     return float(mask_fraction * min(t / mask_ramp, 1.0))
 
 
+def _n_train_batches(net, dataset_train):
+    """Training batches per epoch, as skorch's training DataLoader will make them.
+
+    ``iterator_train__batch_size`` overrides ``batch_size`` (-1: one batch),
+    and ``iterator_train__drop_last`` drops the last, incomplete batch.
+    """
+    if not dataset_train:
+        return 1
+    n = len(dataset_train)
+    kwargs = net.get_params_for("iterator_train")
+    batch_size = kwargs.get("batch_size", net.batch_size)
+    if batch_size == -1:
+        batch_size = n
+    if kwargs.get("drop_last", False):
+        return max(n // batch_size, 1)
+    return max(math.ceil(n / batch_size), 1)
+
+
 class ProgressiveMasking(Callback):
     """Set the masking fraction of every training batch and record it.
 
@@ -75,7 +96,7 @@ class ProgressiveMasking(Callback):
         self._epoch = len(net.history_) - 1
         self._batch = 0
         self._applied = []
-        self._n_batches = math.ceil(len(dataset_train) / net.batch_size) if dataset_train else 1
+        self._n_batches = _n_train_batches(net, dataset_train)
 
     def on_batch_begin(self, net, training=False, **kwargs):
         if not training:
@@ -96,3 +117,64 @@ class ProgressiveMasking(Callback):
         applied = self._applied or [0.0]
         net.history_.record("mask_fraction", sum(applied) / len(applied))
         net.mask_fraction_now_ = 0.0
+
+
+class FiniteLossGuard(Callback):
+    """Stop training with a clear error when a loss or gradient is NaN or infinite.
+
+    A default callback of :class:`~sklearn_attngen.AttnGenClassifier` and
+    :class:`~sklearn_attngen.CNNBaselineClassifier`, named ``"finite_loss"``
+    (``callbacks__finite_loss=None`` turns it off). After the backward pass of
+    every training batch, before the optimizer step, it checks the gradients;
+    after the step, the loss. A NaN or infinity raises
+    :class:`~sklearn_attngen.exceptions.NonFiniteLossError`, naming the epoch
+    and batch, instead of training on to a network that predicts NaN. The
+    classifiers then leave themselves unfitted (``predict`` raises
+    ``NotFittedError``; ``history_`` keeps the losses up to the failure) and
+    the next ``fit`` or ``partial_fit`` starts from a new initialisation.
+
+    Examples
+    --------
+    >>> from sklearn_attngen.callbacks import FiniteLossGuard
+    >>> FiniteLossGuard()
+    <FiniteLossGuard>
+    """
+
+    def on_epoch_begin(self, net, **kwargs):
+        self._epoch = len(net.history_)  # counted from 1, as history_'s "epoch" column
+        self._batch = 0
+
+    def on_batch_begin(self, net, training=False, **kwargs):
+        if training:
+            self._batch = getattr(self, "_batch", 0) + 1
+
+    def on_grad_computed(self, net, named_parameters, training=True, **kwargs):
+        named = [(name, p.grad) for name, p in named_parameters if p.grad is not None]
+        if not named:
+            return
+        if torch.stack([torch.isfinite(grad).all() for _, grad in named]).all():
+            return
+        name = next(name for name, grad in named if not torch.isfinite(grad).all())
+        self._raise(
+            net,
+            f"a NaN or infinite gradient (first in {name!r}), before the optimizer step",
+        )
+
+    def on_batch_end(self, net, training=False, loss=None, **kwargs):
+        if training and loss is not None and not torch.isfinite(loss).all():
+            self._raise(net, f"a non-finite training loss ({loss.item()})")
+
+    def __repr__(self):
+        return "<FiniteLossGuard>"
+
+    def _raise(self, net, what):
+        epoch, batch = getattr(self, "_epoch", None), getattr(self, "_batch", None)
+        lr = getattr(net, "lr", None)
+        raise NonFiniteLossError(
+            f"Training stopped at epoch {epoch}, batch {batch}: {what}. The usual cause is a "
+            f"learning rate too high for the data (lr={lr}); lower it, clip gradients "
+            "(skorch.callbacks.GradientNormClipping), or check the inputs and a custom "
+            "module or criterion.",
+            epoch=epoch,
+            batch=batch,
+        )

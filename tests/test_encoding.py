@@ -201,9 +201,9 @@ def test_reverse_complement_errors():
     with pytest.raises(ValueError, match="lengths is for padded codes or one-hot"):
         reverse_complement(["ACG"], lengths=[1])
     codes = np.zeros((2, 3), dtype=np.uint8)
-    with pytest.raises(ValueError, match=r"one length in \[1, n_positions\]"):
+    with pytest.raises(ValueError, match=r"lengths\[1\] = 4: lengths must lie in \[1, 3\]"):
         reverse_complement(codes, lengths=[1, 4])
-    with pytest.raises(ValueError, match=r"one length in \[1, n_positions\]"):
+    with pytest.raises(ValueError, match=r"lengths must be 2 integers, one per sequence"):
         reverse_complement(codes, lengths=[1])
     with pytest.raises(ValueError, match="layout must be one of"):
         reverse_complement(codes_to_one_hot(codes), layout="LNC")
@@ -281,9 +281,9 @@ def test_error_reports_index_beyond_the_first_chunk(monkeypatch):
 
 def test_decode_sequences_errors():
     codes = np.zeros((2, 3), dtype=np.uint8)
-    with pytest.raises(ValueError, match=r"one length in \[1, n_positions\]"):
+    with pytest.raises(ValueError, match=r"lengths\[0\] = 0: lengths must lie in \[1, 3\]"):
         decode_sequences(codes, [0, 3])
-    with pytest.raises(ValueError, match=r"one length in \[1, n_positions\]"):
+    with pytest.raises(ValueError, match=r"lengths must be 2 integers, one per sequence"):
         decode_sequences(codes, [1, 2, 3])
     with pytest.raises(ValueError, match="uint8 code array with value 7"):
         decode_sequences(codes + 7)

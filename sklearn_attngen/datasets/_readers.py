@@ -3,6 +3,8 @@
 import csv
 import gzip
 import os
+import zlib
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +37,25 @@ def _open_text(path):
     opener = gzip.open if magic == _GZIP_MAGIC else open
     # utf-8-sig drops the byte-order mark some spreadsheet programs write.
     return opener(path, "rt", encoding="utf-8-sig", newline="")
+
+
+@contextmanager
+def _reading(path):
+    """Report corrupt gzip, non-text bytes or broken CSV as a ValueError naming the file."""
+    try:
+        yield
+    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        raise ValueError(
+            f"{path} starts like a gzip file but cannot be decompressed ({exc}); is it "
+            "complete?"
+        ) from exc
+    except csv.Error as exc:
+        raise ValueError(f"{path} is not valid delimited text: {exc}.") from exc
+    except UnicodeDecodeError as exc:
+        raise ValueError(
+            f"{path} is not UTF-8 text: byte {exc.object[exc.start : exc.start + 1]!r} at "
+            f"offset {exc.start} ({exc.reason}). Sequence files must be text."
+        ) from exc
 
 
 def _fasta_line_of(path, record, pos):
@@ -123,7 +144,7 @@ def read_fasta(path, *, uppercase=False):
             )
         data.append("".join(chunks))
 
-    with _open_text(path) as handle:
+    with _reading(path), _open_text(path) as handle:
         for line_no, line in enumerate(handle, 1):
             line = line.strip()
             if not line:
@@ -275,7 +296,7 @@ def read_sequences(
         raise ValueError(f"delimiter must be a single character, got {delimiter!r}.")
 
     data, labels, ids, lines = [], [], [], []
-    with _open_text(path) as handle:
+    with _reading(path), _open_text(path) as handle:
         reader = csv.reader(handle, delimiter=delimiter)
         header = next((row for row in reader if row), None)
         if header is None:

@@ -3,7 +3,8 @@
 import numbers
 
 import numpy as np
-from sklearn.utils.validation import column_or_1d
+
+from ..utils._validation import check_targets
 
 __all__ = []
 
@@ -41,13 +42,9 @@ def check_fractions(fractions):
     return values
 
 
-def check_labels(y, n, name="y"):
-    if y is None:
-        raise ValueError(f"{name} is None; the true labels are required.")
-    y = column_or_1d(np.asarray(y), warn=False)
-    if len(y) != n:
-        raise ValueError(f"X has {n} sequences but {name} has {len(y)} labels.")
-    return y
+def check_labels(y, n, name="y", classes=None):
+    """True labels: one per sequence, none missing, each in ``classes`` when given."""
+    return check_targets(y, n, name=name, classes=classes)
 
 
 def check_scores(scores, shape, name="scores"):

@@ -8,7 +8,7 @@ from scipy.stats import ttest_rel, wilcoxon
 from sklearn.base import clone
 from sklearn.metrics import accuracy_score, matthews_corrcoef, roc_auc_score
 
-from ._checks import check_int, sample_std
+from ._checks import check_int, check_labels, sample_std
 
 __all__ = ["EstimatorComparison", "compare_estimators"]
 
@@ -246,11 +246,21 @@ def compare_estimators(estimators, X_train, y_train, X_test, y_test, *, n_seeds=
             raise TypeError(f"estimators[{name!r}] has no fit/predict methods.")
     n_seeds = check_int(n_seeds, "n_seeds", 1)
     for X, y, split in ((X_train, y_train, "train"), (X_test, y_test, "test")):
-        if X is None or y is None:
-            raise ValueError(f"X_{split} and y_{split} are required.")
+        if X is None:
+            raise TypeError(f"X_{split} is None; expected DNA sequences.")
+        if y is None:
+            raise ValueError(f"y_{split} is None; the class labels are required.")
+        if not hasattr(X, "__len__"):
+            raise TypeError(
+                f"X_{split} of type {type(X).__name__} is not a collection of sequences."
+            )
+        if len(X) == 0:
+            raise ValueError(f"X_{split} is empty: at least one sequence is required.")
         if len(X) != len(y):
             raise ValueError(f"X_{split} has {len(X)} sequences but y_{split} has {len(y)} labels.")
-    y_test = np.asarray(y_test)
+    train_labels = np.unique(check_labels(y_train, len(y_train), name="y_train"))
+    # a test label absent from training is a miss for every estimator, and breaks ROC-AUC
+    y_test = check_labels(y_test, len(y_test), name="y_test", classes=train_labels)
 
     seeds = list(range(n_seeds))
     scores = {name: {m: np.empty(n_seeds) for m in METRICS} for name in estimators}

@@ -5,6 +5,8 @@ from scipy.stats import rankdata
 from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.utils import Bunch
 
+from ..utils._validation import check_lengths
+
 __all__ = ["motif_overlap"]
 
 
@@ -37,12 +39,7 @@ def _check_overlap_input(scores, truth_mask, lengths):
     if lengths is None:
         lengths = np.full(n, width, dtype=np.int64)
     else:
-        lengths = np.asarray(lengths)
-        if lengths.shape != (n,) or lengths.dtype.kind not in "iu":
-            raise ValueError(f"lengths must be {n} integers, one per sequence.")
-        if ((lengths < 1) | (lengths > width)).any():
-            raise ValueError(f"lengths must lie in [1, {width}].")
-        lengths = lengths.astype(np.int64)
+        lengths = check_lengths(lengths, n, width)
     real = np.arange(width)[None, :] < lengths[:, None]
     if (truth_mask & ~real).any():
         raise ValueError("truth_mask marks positions beyond a sequence's length.")

@@ -86,7 +86,8 @@ def _perturbation_curve(estimator, X, y, scores, fractions, baseline, n_random, 
     check_choice(baseline, "baseline", PERTURBATION_BASELINES)
     n_random = check_int(n_random, "n_random", 1)
     codes, lengths = check_sequences(X)
-    y = check_labels(y, len(codes))
+    # a label the model never saw would count as a silent miss at every fraction
+    y = check_labels(y, len(codes), classes=getattr(estimator, "classes_", None))
     scores = check_scores(scores, codes.shape)
     rng = check_random_state(random_state)
 
@@ -320,7 +321,8 @@ def remove_and_retrain(
         (X_test, y_test, test_scores, "test"),
     ):
         codes, lengths = check_sequences(X, name=f"X_{name}")
-        y = check_labels(y, len(codes), name=f"y_{name}")
+        classes = np.unique(sets[0][2]) if sets else None  # y_test: labels of y_train
+        y = check_labels(y, len(codes), name=f"y_{name}", classes=classes)
         scores = check_scores(scores, codes.shape, name=f"{name}_scores")
         sets.append((codes, lengths, y, scores))
     rng = check_random_state(random_state)

@@ -62,8 +62,8 @@ def _target_index(estimator, target, n):
     unknown = ~np.isin(labels, classes)
     if unknown.any():
         raise ValueError(
-            f"target[{int(np.argmax(unknown))}] = {labels[unknown][0]!r} is not one of the "
-            f"classes {classes.tolist()}."
+            f"target[{int(np.argmax(unknown))}] = {labels[unknown][:1].tolist()[0]!r} is not one "
+            f"of the classes {classes.tolist()}."
         )
     return np.searchsorted(classes, labels)
 

@@ -2,7 +2,13 @@
 
 import numpy as np
 
-from ..utils._validation import N_CODE, _as_string_list, _is_pandas, check_sequences
+from ..utils._validation import (
+    N_CODE,
+    _as_string_list,
+    _is_pandas,
+    check_lengths,
+    check_sequences,
+)
 
 __all__ = [
     "codes_to_one_hot",
@@ -87,7 +93,7 @@ def decode_sequences(codes, lengths=None):
     """
     codes, _ = check_sequences(codes, name="codes")
     if lengths is not None:
-        lengths = _check_lengths(lengths, *codes.shape)
+        lengths = check_lengths(lengths, *codes.shape)
     else:
         lengths = np.full(codes.shape[0], codes.shape[1])
     letters = _LETTERS[codes]
@@ -118,6 +124,8 @@ def codes_to_one_hot(codes, *, layout="NLC", dtype=np.float32):
             [0., 0., 0., 0.]]], dtype=float32)
     """
     _check_layout(layout)
+    if np.dtype(dtype).kind not in "biuf":
+        raise TypeError(f"dtype must be a numeric dtype, got {np.dtype(dtype)}.")
     codes, _ = check_sequences(codes, name="codes")
     one_hot = np.eye(5, 4, dtype=dtype)[codes]
     return np.ascontiguousarray(one_hot.transpose(0, 2, 1)) if layout == "NCL" else one_hot
@@ -192,6 +200,8 @@ def reverse_complement(X, *, lengths=None, layout="NLC"):
     if isinstance(X, str):
         check_sequences([X])  # report a bad character, as for a list
         strings = [X]
+    elif X is None or isinstance(X, (bytes, dict, set)) or not hasattr(X, "__len__"):
+        check_sequences(X)  # raises the TypeError that names what X is
     else:
         strings = _as_string_list(X, "X")
     if strings is not None:
@@ -220,20 +230,11 @@ def reverse_complement(X, *, lengths=None, layout="NLC"):
     return _COMPLEMENT_CODES[_reverse_positions(codes, lengths, fill=N_CODE)]
 
 
-def _check_lengths(lengths, n_samples, n_positions):
-    lengths = np.asarray(lengths, dtype=np.int64)
-    if lengths.shape != (n_samples,) or (lengths < 1).any() or (lengths > n_positions).any():
-        raise ValueError(
-            "lengths must be a 1-D array with one length in [1, n_positions] per sequence."
-        )
-    return lengths
-
-
 def _reverse_positions(X, lengths, fill):
     """Reverse the first ``lengths[i]`` positions (axis 1) of each row; ``fill`` the rest."""
     if lengths is None:
         return X[:, ::-1]
-    lengths = _check_lengths(lengths, X.shape[0], X.shape[1])
+    lengths = check_lengths(lengths, X.shape[0], X.shape[1])
     positions = np.arange(X.shape[1])
     source = np.clip(lengths[:, None] - 1 - positions, 0, None)
     out = X[np.arange(X.shape[0])[:, None], source]

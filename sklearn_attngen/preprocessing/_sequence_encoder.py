@@ -71,6 +71,13 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         self : SequenceEncoder
         """
         _, lengths = check_sequences(X)
+        if self.n_positions is not None and lengths.max() > self.n_positions:
+            i = int(np.argmax(lengths))
+            raise ValueError(
+                f"X[{i}] has length {lengths[i]}, longer than n_positions={self.n_positions}; "
+                "transform would reject it. Set n_positions to the longest length you expect "
+                "(or None for the longest sequence in X)."
+            )
         self.n_positions_ = self.n_positions or int(lengths.max())
         return self
 
