@@ -5,8 +5,10 @@
 - ``docs/api.rst`` lists every public name, so the API reference is complete.
 - Every folder of ``examples/`` that holds gallery scripts has a README.txt:
   sphinx-gallery silently skips a folder without one.
+- The ``>>>`` examples written into the documentation pages run.
 """
 
+import doctest
 import importlib
 import inspect
 import pkgutil
@@ -84,3 +86,24 @@ def test_every_gallery_folder_has_a_readme():
     folders = {path.parent for path in EXAMPLES.rglob("plot_*.py")}
     missing = sorted(str(f.relative_to(ROOT)) for f in folders if not (f / "README.txt").exists())
     assert not missing, f"sphinx-gallery skips folders without README.txt: {missing}"
+
+
+def _doc_pages_with_doctests():
+    generated = {"_build", "generated", "auto_examples"}
+    pages = sorted((ROOT / "docs").rglob("*.rst")) if (ROOT / "docs").exists() else []
+    return [
+        page
+        for page in pages
+        if not generated.intersection(page.relative_to(ROOT / "docs").parts)
+        and ">>> " in page.read_text(encoding="utf-8")
+    ]
+
+
+@pytest.mark.parametrize(
+    "page", _doc_pages_with_doctests(), ids=lambda page: str(page.relative_to(ROOT))
+)
+def test_doc_page_examples_run(page):
+    flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    result = doctest.testfile(str(page), module_relative=False, optionflags=flags)
+    assert result.attempted > 0
+    assert result.failed == 0, f"{result.failed} example(s) of {page.name} failed (see stdout)"
