@@ -102,7 +102,6 @@ sphinx_gallery_conf = {
     "within_subsection_order": "FileNameSortKey",
     "doc_module": ("sklearn_attngen",),
     "backreferences_dir": "generated/backreferences",
-    "reference_url": {"sklearn_attngen": None},
     "plot_gallery": "False" if gallery_mode == "off" else "True",
     "image_scrapers": ("matplotlib",),
     "matplotlib_animations": False,
