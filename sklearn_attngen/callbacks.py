@@ -83,8 +83,31 @@ class ProgressiveMasking(Callback):
     Parameters
     ----------
     mask_fraction : float, default=0.0
+        Final fraction of each sequence's real positions masked.
     mask_warmup : int, default=1
+        Epochs without masking before the ramp starts.
     mask_ramp : int, default=2
+        Epochs over which the fraction rises linearly to ``mask_fraction``.
+
+    See Also
+    --------
+    mask_fraction_at : The schedule, batch by batch.
+
+    Examples
+    --------
+    :class:`~sklearn_attngen.AttnGenClassifier` adds this callback itself,
+    from its own ``mask_*`` parameters. With one batch per epoch, the
+    recorded fractions are the schedule at the start of each epoch:
+
+    >>> from sklearn_attngen import AttnGenClassifier
+    >>> from sklearn_attngen.callbacks import ProgressiveMasking
+    >>> X, y = ["ACGTTGCA" * 3, "TTTTAAAA" * 3] * 10, [0, 1] * 10
+    >>> clf = AttnGenClassifier(n_filters=4, n_blocks=0, max_epochs=4, mask_fraction=0.2,
+    ...                         verbose=0, random_state=0).fit(X, y)
+    >>> isinstance(dict(clf.callbacks_)["masking"], ProgressiveMasking)
+    True
+    >>> [round(p, 2) for p in clf.history_[:, "mask_fraction"]]
+    [0.0, 0.0, 0.1, 0.2]
     """
 
     def __init__(self, mask_fraction=0.0, mask_warmup=1, mask_ramp=2):

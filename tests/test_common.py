@@ -260,6 +260,11 @@ def check_readonly_input_strings(name, estimator_orig):
         _assert_outputs_equal(expected, _outputs(_fitted(estimator_orig, data, y), data))
 
 
+# float32 networks: a batch of another size may take another multi-threaded summation
+# order, which changes the last bit (sklearn's own check allows atol=1e-7 on float64).
+_FLOAT32 = dict(rtol=1e-6, atol=1e-6)
+
+
 def check_methods_subset_invariance_strings(name, estimator_orig):
     """String-input version of ``check_methods_subset_invariance``: batches change nothing."""
     X, y = _dna_data()
@@ -270,7 +275,9 @@ def check_methods_subset_invariance_strings(name, estimator_orig):
         batched = [b[method] for b in batches]
         # padded outputs of a batch may be shorter: compare within the batch's length
         for i, part in zip(range(0, len(X), 5), batched, strict=True):
-            assert_allclose(part, whole[method][i : i + len(part)][tuple(map(slice, part.shape))])
+            assert_allclose(
+                part, whole[method][i : i + len(part)][tuple(map(slice, part.shape))], **_FLOAT32
+            )
 
 
 def check_methods_sample_order_invariance_strings(name, estimator_orig):
@@ -281,7 +288,7 @@ def check_methods_sample_order_invariance_strings(name, estimator_orig):
     whole = _outputs(estimator, X)
     shuffled = _outputs(estimator, [X[i] for i in order])
     for method in whole:
-        assert_allclose(shuffled[method], whole[method][order])
+        assert_allclose(shuffled[method], whole[method][order], **_FLOAT32)
 
 
 def check_pipeline_consistency_strings(name, estimator_orig):

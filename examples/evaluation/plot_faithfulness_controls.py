@@ -15,12 +15,14 @@ splice-junction data (the donor and acceptor signals sit at fixed positions):
    down and watch the saliency decorrelate
    (:func:`~sklearn_attngen.evaluation.randomization_sanity_check`).
 
-Last, a small masking sweep (:func:`~sklearn_attngen.plotting.plot_mask_sweep`).
+The deletion test itself is in
+:ref:`sphx_glr_auto_examples_evaluation_plot_perturbation_test.py`, and how
+masking during training changes these measures in
+:ref:`sphx_glr_auto_examples_evaluation_plot_masking_sweep.py`.
 """
 
 # %%
 import matplotlib.pyplot as plt
-import numpy as np
 
 from sklearn_attngen import AttnGenClassifier
 from sklearn_attngen.datasets import load_splice_junction
@@ -29,7 +31,7 @@ from sklearn_attngen.evaluation import (
     randomization_sanity_check,
     remove_and_retrain,
 )
-from sklearn_attngen.plotting import plot_deletion_curve, plot_mask_sweep
+from sklearn_attngen.plotting import plot_deletion_curve
 
 X_train, y_train = load_splice_junction(split="train", return_X_y=True)
 X_test, y_test = load_splice_junction(split="test", return_X_y=True)
@@ -73,17 +75,3 @@ plt.show()
 check = randomization_sanity_check(clf, X_test[:200], random_state=0)
 for layer, rho in zip(check.layers, check.spearman, strict=True):
     print(f"re-initialised down to {layer:<30} Spearman {rho:+.2f}")
-
-# %%
-# A small masking sweep
-# ---------------------
-# One seed per fraction, so differences of a few tenths of a point are noise:
-# ``benchmarks/bench_accuracy.py`` runs the paired, multi-seed version.
-fractions = [0.0, 0.1, 0.2]
-accuracy = [
-    AttnGenClassifier(**params, mask_fraction=p).fit(X_train, y_train).score(X_test, y_test)
-    for p in fractions
-]
-ax = plot_mask_sweep(fractions, np.array(accuracy))
-ax.set_ylabel("test accuracy")
-plt.show()

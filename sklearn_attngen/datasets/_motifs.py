@@ -29,6 +29,20 @@ class Motif(NamedTuple):
     pfm : ndarray of shape (width, 4)
         Base probabilities per motif position, columns in A, C, G, T order;
         each row sums to 1.
+
+    See Also
+    --------
+    load_jaspar_motifs : The motifs shipped with the package.
+    make_motif_sequences : Plant motifs into random sequences.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_attngen.datasets import Motif
+    >>> pfm = np.array([[1.0, 0, 0, 0], [0, 0.7, 0.3, 0], [0, 0, 0, 1.0]])
+    >>> motif = Motif("toy.1", "TOY", pfm)
+    >>> motif.width, motif.consensus
+    (3, 'ACT')
     """
 
     matrix_id: str

@@ -40,6 +40,21 @@ class EstimatorComparison:
         ``pvalues[(a, b)][metric]["ttest"]`` and ``[...]["wilcoxon"]``:
         two-sided paired t-test and Wilcoxon signed-rank p-values of the
         per-seed scores of ``a`` and ``b`` (NaN with fewer than 2 seeds).
+
+    Examples
+    --------
+    >>> from sklearn.dummy import DummyClassifier
+    >>> from sklearn_attngen.evaluation import compare_estimators
+    >>> X, y = ["ACGT" * 5, "TTGA" * 5, "ACGA" * 5] * 4, [0, 1, 0] * 4
+    >>> result = compare_estimators(
+    ...     {"majority": DummyClassifier(), "uniform": DummyClassifier(strategy="uniform")},
+    ...     X, y, X, y, n_seeds=2)
+    >>> result.names, result.seeds, result.metrics
+    (['majority', 'uniform'], [0, 1], ('accuracy', 'mcc', 'roc_auc'))
+    >>> result.scores["majority"]["accuracy"]
+    array([0.666..., 0.666...])
+    >>> sorted(result.pvalues)
+    [('majority', 'uniform')]
     """
 
     def __init__(self, names, seeds, scores, fit_time, pvalues):

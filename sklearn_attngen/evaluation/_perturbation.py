@@ -117,6 +117,7 @@ _RESULT_DOC = """
     -------
     result : :class:`~sklearn.utils.Bunch`
         fractions : ndarray of shape (n_fractions,)
+            The fractions of each sequence's real positions removed.
         accuracy : ndarray of shape (n_fractions,)
             Accuracy with positions taken in the order of ``scores``.
         random_accuracy : ndarray of shape (n_random, n_fractions)
@@ -130,7 +131,9 @@ _RESULT_DOC = """
         random_auc_std : float
             Sample standard deviation of the areas of the random curves.
         baseline : str
+            The ``baseline`` used.
         kind : {"deletion", "insertion", "remove_and_retrain"}
+            The experiment that produced the result.
 """
 
 

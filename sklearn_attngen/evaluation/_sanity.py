@@ -108,9 +108,11 @@ def randomization_sanity_check(
         spearman_std : ndarray of shape (n_layers,)
             Sample standard deviation over sequences.
         spearman_per_sequence : ndarray of shape (n_samples, n_layers)
+            The rank correlation of each sequence after each step.
         original_scores, randomized_scores : ndarray of shape (n_samples, max_length)
             Scores of the model and of the fully randomised model.
         method : str
+            The attribution method used.
 
     Examples
     --------

@@ -269,6 +269,7 @@ def attribute(
         lengths : ndarray of shape (n_samples,)
             Real length of each sequence.
         method : str
+            The ``method`` used.
 
     Raises
     ------

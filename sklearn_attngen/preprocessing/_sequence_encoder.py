@@ -92,7 +92,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         Returns
         -------
         X_one_hot : ndarray of float32
-            Shape (n_samples, n_positions_, 4) or (n_samples, 4, n_positions_).
+            Shape ``(n_samples, n_positions_, 4)`` or ``(n_samples, 4, n_positions_)``.
         """
         check_is_fitted(self)
         codes, lengths = check_sequences(X)
