@@ -11,8 +11,10 @@ from skorch import NeuralNet, NeuralNetClassifier
 from skorch.callbacks import LRScheduler, ProgressBar
 from skorch.dataset import unpack_data
 
+from ._data import CodesDataset, collate_batch
 from ._modules import GBCNN, N_CODE, AttnGenNet
 from .callbacks import ProgressiveMasking
+from .datasets._memmap import SequenceMemmap
 from .utils._random import private_torch_rng
 from .utils._validation import check_sequences
 
@@ -81,13 +83,27 @@ class _DNAClassifierMixin:
         pass  # validated in _encode_fit_data; skorch's check would relabel classes
 
     # ----------------------------------------------------------------- input
+    def _as_dataset(self, codes, lengths, y=None):
+        return CodesDataset(codes, lengths, y, n_positions=self.n_positions_)
+
     @staticmethod
-    def _as_dataset(codes, lengths):
-        return {"codes": codes, "lengths": lengths}
+    def _codes_and_lengths(X):
+        if isinstance(X, SequenceMemmap):  # encoded once; read batch by batch, never whole
+            return X.codes, X.lengths
+        return check_sequences(X)
+
+    def get_iterator(self, dataset, training=False):
+        """skorch's DataLoader, fetching each batch with one fancy index (see ``_data``)."""
+        prefix = "iterator_train" if training else "iterator_valid"
+        kwargs = {"collate_fn": collate_batch, **self.get_params_for(prefix)}
+        kwargs.setdefault("batch_size", self.batch_size)
+        if kwargs["batch_size"] == -1:
+            kwargs["batch_size"] = len(dataset)
+        return getattr(self, prefix)(dataset, **kwargs)
 
     def _encode(self, X):
         check_is_fitted(self, "n_positions_")
-        codes, lengths = check_sequences(X)
+        codes, lengths = self._codes_and_lengths(X)
         self._check_length(codes, lengths)
         return codes, lengths
 
@@ -105,7 +121,9 @@ class _DNAClassifierMixin:
             self.get_params(deep=False),
             caller_name=type(self).__name__,
         )
-        codes, lengths = check_sequences(X)
+        codes, lengths = self._codes_and_lengths(X)
+        if y is None and isinstance(X, SequenceMemmap):
+            y = X.target
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but y is None.")
         y = column_or_1d(y, warn=True)
@@ -133,11 +151,12 @@ class _DNAClassifierMixin:
                 f"the classes seen so far, {self.classes_.tolist()}."
             )
         codes = self._pad(codes)
-        return self._as_dataset(codes, lengths), np.searchsorted(self.classes_, y)
+        y_index = np.searchsorted(self.classes_, y)
+        return self._as_dataset(codes, lengths, y_index), y_index
 
     def _pad(self, codes):
-        if codes.shape[1] == self.n_positions_:
-            return codes
+        if codes.shape[1] == self.n_positions_ or type(codes) is not np.ndarray:
+            return codes  # file-backed codes are padded batch by batch
         padded = np.full((codes.shape[0], self.n_positions_), N_CODE, dtype=np.uint8)
         padded[:, : codes.shape[1]] = codes
         return padded
@@ -157,16 +176,19 @@ class _DNAClassifierMixin:
         return private_torch_rng(self.device, seed)
 
     # ---------------------------------------------------------------- fitting
-    def fit(self, X, y, **fit_params):
+    def fit(self, X, y=None, **fit_params):
         """Fit the network on DNA sequences.
 
         Parameters
         ----------
-        X : list, ndarray or pandas Series of str, or ndarray
+        X : list, ndarray or pandas Series of str, ndarray, or SequenceMemmap
             DNA strings, one-hot (n_samples, n_positions, 4) or uint8 codes
-            (n_samples, n_positions). Variable lengths are padded with N.
+            (n_samples, n_positions). Variable lengths are padded with N. A
+            :class:`~sklearn_attngen.datasets.SequenceMemmap` (data larger
+            than memory) is read one batch at a time.
         y : array-like of shape (n_samples,)
-            Class labels (str or int), at least two classes.
+            Class labels (str or int), at least two classes. May be omitted
+            for a labelled ``SequenceMemmap``, whose labels are then used.
         **fit_params : dict
             Passed to skorch's ``partial_fit``.
 
@@ -177,7 +199,7 @@ class _DNAClassifierMixin:
         reset = not (self.warm_start and self.initialized_)
         return self._fit(X, y, reset=reset, **fit_params)
 
-    def partial_fit(self, X, y, classes=None, **fit_params):
+    def partial_fit(self, X, y=None, classes=None, **fit_params):
         """Train for ``max_epochs`` more epochs, initialising on the first call.
 
         Parameters
@@ -243,13 +265,14 @@ class _DNAClassifierMixin:
         proba = self.predict_proba(X)  # first: raises NotFittedError before fit
         return self.classes_[proba.argmax(axis=1)]
 
-    def score(self, X, y, sample_weight=None):
+    def score(self, X, y=None, sample_weight=None):
         """Mean accuracy of ``predict(X)`` against ``y``.
 
         Parameters
         ----------
-        X : list, ndarray or pandas Series of str, or ndarray
+        X : list, ndarray or pandas Series of str, ndarray, or SequenceMemmap
         y : array-like of shape (n_samples,)
+            May be omitted for a labelled ``SequenceMemmap``.
         sample_weight : array-like of shape (n_samples,), default=None
 
         Returns
@@ -258,6 +281,8 @@ class _DNAClassifierMixin:
         """
         from sklearn.metrics import accuracy_score
 
+        if y is None and isinstance(X, SequenceMemmap):
+            y = X.target
         return accuracy_score(y, self.predict(X), sample_weight=sample_weight)
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
@@ -520,19 +545,24 @@ class AttnGenClassifier(_DNAClassifierMixin, NeuralNetClassifier):
         for _, attention in self.forward_iter(data, training=False):
             yield attention.numpy()
 
-    def saliency(self, X):
+    def saliency(self, X, *, out=None):
         """Per-nucleotide saliency: the attention weights.
 
         Parameters
         ----------
-        X : list, ndarray or pandas Series of str, or ndarray
+        X : list, ndarray or pandas Series of str, ndarray, or SequenceMemmap
             DNA sequences, as in :meth:`fit`.
+        out : array-like of shape (n_samples, max_length), default=None
+            Where to write the result, batch by batch, e.g. a
+            ``np.lib.format.open_memmap`` file for data larger than memory
+            (the saliency takes 4 bytes per position). None returns a new array.
 
         Returns
         -------
         saliency : ndarray of shape (n_samples, max_length)
             ``max_length`` is the longest sequence in ``X``. Each row sums to 1
-            over the sequence's real positions and is 0 on padding.
+            over the sequence's real positions and is 0 on padding. ``out``
+            when given.
 
         Examples
         --------
@@ -546,6 +576,18 @@ class AttnGenClassifier(_DNAClassifierMixin, NeuralNetClassifier):
         """
         codes, lengths = self._encode(X)
         data = self._as_dataset(codes, lengths)
+        width = codes.shape[1]
+        if out is not None:
+            if tuple(out.shape) != (len(lengths), width):
+                raise ValueError(
+                    f"out has shape {tuple(out.shape)}; expected {(len(lengths), width)}."
+                )
+            start = 0
+            with self._keep_global_rng():
+                for attention in self._attention_batches(data):
+                    out[start : start + len(attention)] = attention[:, :width]
+                    start += len(attention)
+            return out
         with self._keep_global_rng():
             attention = np.concatenate(list(self._attention_batches(data)))
         return attention[:, : codes.shape[1]]
@@ -554,7 +596,7 @@ class AttnGenClassifier(_DNAClassifierMixin, NeuralNetClassifier):
         total = np.zeros(self.n_positions_, dtype=np.float64)
         for attention in self._attention_batches(data):
             total += attention.sum(axis=0)
-        reach = np.bincount(data["lengths"] - 1, minlength=self.n_positions_)[::-1].cumsum()[::-1]
+        reach = np.bincount(data.lengths - 1, minlength=self.n_positions_)[::-1].cumsum()[::-1]
         self.saliency_ = total / np.maximum(reach, 1)
 
 
