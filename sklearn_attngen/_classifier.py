@@ -1,11 +1,12 @@
 """AttnGenClassifier: a thin skorch NeuralNetClassifier over DNA codes."""
 
+import contextlib
 from numbers import Integral, Real
 
 import numpy as np
 import torch
 import torch.nn.functional as F
-from sklearn.utils._param_validation import Interval, validate_parameter_constraints
+from sklearn.utils._param_validation import Interval, StrOptions, validate_parameter_constraints
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 from skorch import NeuralNet, NeuralNetClassifier
 from skorch.callbacks import LRScheduler, ProgressBar
@@ -63,7 +64,15 @@ class _DNAClassifierMixin:
         "lr": [Interval(Real, 0, None, closed="neither")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
+        "mixed_precision": [StrOptions({"bfloat16", "float16"}), None],
     }
+
+    # Pickle the callbacks with the module and optimizer, through skorch's
+    # map_location path: the learning-rate scheduler holds the optimizer (and
+    # EarlyStopping(load_best=True) a copy of the weights), so a model fitted on
+    # a GPU would otherwise fail to unpickle on a CPU-only machine (the trap of
+    # skorch issue #1096), and the optimizer would be stored twice.
+    cuda_dependent_attributes_ = ["callbacks"]
 
     def _module_kwargs(self):
         return {"n_classes": len(self.classes_), "max_length": self.n_positions_}
@@ -238,7 +247,7 @@ class _DNAClassifierMixin:
 
         Parameters
         ----------
-        X : list, ndarray or pandas Series of str, or ndarray
+        X : list, ndarray or pandas Series of str, ndarray, or SequenceMemmap
             DNA sequences, as in :meth:`fit`.
 
         Returns
@@ -288,6 +297,60 @@ class _DNAClassifierMixin:
     def get_loss(self, y_pred, y_true, X=None, training=False):
         logits = y_pred[0] if isinstance(y_pred, tuple) else y_pred
         return NeuralNet.get_loss(self, logits, y_true, X=X, training=training)
+
+    # ------------------------------------------------------ mixed precision
+    _AUTOCAST_DTYPES = {"bfloat16": torch.bfloat16, "float16": torch.float16}
+
+    def _autocast(self):
+        precision = getattr(self, "mixed_precision", None)
+        if precision is None:
+            return contextlib.nullcontext()
+        device_type = torch.device(self.device or "cpu").type
+        return torch.autocast(device_type, dtype=self._AUTOCAST_DTYPES[precision])
+
+    def infer(self, x, **fit_params):
+        """skorch's forward pass, autocast when ``mixed_precision`` is set; float32 out."""
+        if getattr(self, "mixed_precision", None) is None:
+            return super().infer(x, **fit_params)
+        with self._autocast():
+            y_pred = super().infer(x, **fit_params)
+        if isinstance(y_pred, tuple):
+            return tuple(t.float() if t.is_floating_point() else t for t in y_pred)
+        return y_pred.float()
+
+    def train_step_single(self, batch, **fit_params):
+        """skorch's training step, with the backward pass loss-scaled under float16."""
+        self._set_training(True)
+        Xi, yi = unpack_data(batch)
+        y_pred = self.infer(Xi, **fit_params)
+        loss = self.get_loss(y_pred, yi, X=Xi, training=True)
+        self._backward(loss)
+        return {"loss": loss, "y_pred": y_pred}
+
+    def _backward(self, loss):
+        scaler = getattr(self, "_grad_scaler", None)
+        (loss if scaler is None else scaler.scale(loss)).backward()
+
+    def _step_optimizer(self, step_fn):
+        scaler = getattr(self, "_grad_scaler", None)
+        if scaler is None:
+            return super()._step_optimizer(step_fn)
+        step_fn()  # GradScaler.step takes no closure
+        for name in self._optimizers:
+            scaler.step(getattr(self, name + "_"))
+        scaler.update()
+        return None
+
+    def on_train_begin(self, net, X=None, y=None, **kwargs):
+        super().on_train_begin(net, X=X, y=y, **kwargs)
+        # float16 gradients underflow without loss scaling; bfloat16 has float32's range
+        float16 = getattr(self, "mixed_precision", None) == "float16"
+        device_type = torch.device(self.device or "cpu").type
+        self._grad_scaler = torch.amp.GradScaler(device_type) if float16 else None
+
+    def on_train_end(self, net, X=None, y=None, **kwargs):
+        super().on_train_end(net, X=X, y=y, **kwargs)
+        self._grad_scaler = None  # per fit call; keeps device tensors out of the pickle
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -367,11 +430,19 @@ class AttnGenClassifier(_DNAClassifierMixin, NeuralNetClassifier):
     verbose : int, default=1
         0 silent, 1 skorch's epoch table, 2 also a per-batch progress bar.
     device : str, default="cpu"
-        Torch device, e.g. ``"cuda"``.
+        Torch device, e.g. ``"cuda"``. A model fitted on a GPU pickles and
+        loads on a CPU-only machine (``device`` then becomes ``"cpu"``, with
+        skorch's ``DeviceWarning``).
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, batch shuffling and dropout. The same
         integer gives identical results on CPU. The caller's global RNG
         state is not changed.
+    mixed_precision : {"bfloat16", "float16"} or None, default=None
+        Run forward passes under :func:`torch.autocast` with this dtype
+        (outputs, losses and saliency stay float32). ``"float16"`` scales the
+        loss (:class:`torch.amp.GradScaler`) to keep small gradients from
+        underflowing. Pays on GPUs with tensor cores (bfloat16 on Ampere and
+        newer); on CPUs it is usually slower.
     **kwargs
         skorch parameters and routed parameters, e.g. ``optimizer__weight_decay``.
 
@@ -446,6 +517,7 @@ class AttnGenClassifier(_DNAClassifierMixin, NeuralNetClassifier):
         verbose=1,
         device="cpu",
         random_state=None,
+        mixed_precision=None,
         **kwargs,
     ):
         super().__init__(
@@ -462,6 +534,7 @@ class AttnGenClassifier(_DNAClassifierMixin, NeuralNetClassifier):
             device=device,
             **self._skorch_kwargs(kwargs),
         )
+        self.mixed_precision = mixed_precision
         self.n_filters = n_filters
         self.kernel_size = kernel_size
         self.n_blocks = n_blocks
@@ -522,7 +595,7 @@ class AttnGenClassifier(_DNAClassifierMixin, NeuralNetClassifier):
             else:
                 y_pred = y_masked
                 loss = self.get_loss(y_masked, yi, X=masked, training=True)
-        loss.backward()
+        self._backward(loss)
         return {"loss": loss, "y_pred": y_pred}
 
     @torch.no_grad()
@@ -619,6 +692,8 @@ class CNNBaselineClassifier(_DNAClassifierMixin, NeuralNetClassifier):
         0 silent, 1 skorch's epoch table.
     device : str, default="cpu"
     random_state : int, RandomState instance or None, default=None
+    mixed_precision : {"bfloat16", "float16"} or None, default=None
+        As in :class:`AttnGenClassifier`.
     **kwargs
         skorch parameters and routed parameters.
 
@@ -654,6 +729,7 @@ class CNNBaselineClassifier(_DNAClassifierMixin, NeuralNetClassifier):
         verbose=1,
         device="cpu",
         random_state=None,
+        mixed_precision=None,
         **kwargs,
     ):
         super().__init__(
@@ -670,6 +746,7 @@ class CNNBaselineClassifier(_DNAClassifierMixin, NeuralNetClassifier):
             device=device,
             **self._skorch_kwargs(kwargs),
         )
+        self.mixed_precision = mixed_precision
         self.embedding_dim = embedding_dim
         self.random_state = random_state
 
