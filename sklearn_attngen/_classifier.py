@@ -9,7 +9,7 @@ import torch.nn.functional as F
 from sklearn.utils._param_validation import Interval, StrOptions, validate_parameter_constraints
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 from skorch import NeuralNet, NeuralNetClassifier
-from skorch.callbacks import LRScheduler, ProgressBar
+from skorch.callbacks import EpochScoring, LRScheduler, ProgressBar
 from skorch.dataset import unpack_data
 
 from ._data import CodesDataset, collate_batch
@@ -50,6 +50,15 @@ class _PerCallLRScheduler(LRScheduler):
         )
 
 
+def _index_accuracy(net, X, y):
+    """Accuracy of the predicted class indices against class indices ``y``."""
+    return float(np.mean(net.predict_proba(X).argmax(axis=1) == np.asarray(y)))
+
+
+def _index_accuracy_scoring():
+    return EpochScoring(_index_accuracy, name="valid_acc", lower_is_better=False, use_caching=True)
+
+
 class _DNAClassifierMixin:
     """DNA input, original labels and seeding on top of skorch's NeuralNetClassifier.
 
@@ -82,6 +91,15 @@ class _DNAClassifierMixin:
         # skorch does not shuffle training batches by default; data sorted by
         # class (as many sequence files are) then trains on one-class batches.
         return {"iterator_train__shuffle": True, **kwargs}
+
+    @property
+    def _default_callbacks(self):
+        # skorch scores valid_acc as accuracy(y_valid, predict(X_valid)), but y_valid
+        # holds class indices while predict returns the original labels.
+        return [
+            (name, _index_accuracy_scoring() if name == "valid_acc" else callback)
+            for name, callback in super()._default_callbacks
+        ]
 
     def initialize_module(self):
         kwargs = {**self._module_kwargs(), **self.get_params_for("module")}
@@ -255,9 +273,13 @@ class _DNAClassifierMixin:
         proba : ndarray of shape (n_samples, n_classes)
             Rows sum to 1; columns follow ``classes_``.
         """
-        codes, lengths = self._encode(X)
+        if isinstance(X, torch.utils.data.Dataset):  # skorch's validation scoring
+            data = X
+        else:
+            codes, lengths = self._encode(X)
+            data = self._as_dataset(codes, lengths)
         with self._keep_global_rng():
-            return NeuralNetClassifier.predict_proba(self, self._as_dataset(codes, lengths))
+            return NeuralNetClassifier.predict_proba(self, data)
 
     def predict(self, X):
         """Predicted class labels, as given in ``y`` at fit time.

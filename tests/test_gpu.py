@@ -72,7 +72,7 @@ def load_without_cuda(blob):
 
 
 # ------------------------------------------------------- the pickle trap
-@pytest.mark.parametrize("early_stopping", [False])
+@pytest.mark.parametrize("early_stopping", [False, True])
 def test_gpu_pickle_loads_on_cpu_only_machine(early_stopping):
     X, y = planted(48)
     params = {}

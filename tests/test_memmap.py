@@ -16,6 +16,8 @@ import numpy as np
 import pytest
 import torch
 from sklearn.model_selection import cross_val_score, train_test_split
+from skorch.callbacks import EarlyStopping
+from skorch.dataset import ValidSplit
 
 from sklearn_attngen import AttnGenClassifier, CNNBaselineClassifier
 from sklearn_attngen.datasets import (
@@ -237,6 +239,26 @@ def test_memmap_in_cross_validation_and_baseline(tmp_path):
     )
     cnn = CNNBaselineClassifier(max_epochs=1, random_state=0, verbose=0)
     np.testing.assert_array_equal(cnn.fit(data).predict_proba(data), cnn.fit(X, y).predict_proba(X))
+
+
+def test_validation_split_and_early_stopping(tmp_path):
+    # the recipe of AttnGenClassifier's docstring, with str labels, on both inputs
+    X, y = planted(160, length=24)
+    data = encode_to_memmap(list(zip(X, y, strict=True)), tmp_path / "m")
+    params = {
+        **TINY,
+        "max_epochs": 6,
+        "lr": 5e-3,
+        "random_state": 0,
+        "verbose": 0,
+        "train_split": ValidSplit(4, stratified=True),
+        "callbacks": [EarlyStopping(patience=2, load_best=True)],
+    }
+    on_file = AttnGenClassifier(**params).fit(data)
+    in_memory = AttnGenClassifier(**params).fit(X, y)
+    valid_acc = on_file.history[:, "valid_acc"]
+    assert valid_acc == in_memory.history[:, "valid_acc"]
+    assert all(0 <= acc <= 1 for acc in valid_acc) and max(valid_acc) > 0.8
 
 
 def test_memmap_with_loader_workers(tmp_path):
