@@ -13,7 +13,7 @@ from skorch.callbacks import EpochScoring, LRScheduler, ProgressBar
 from skorch.dataset import unpack_data
 from skorch.utils import to_numpy
 
-from ._data import CodesDataset, collate_batch
+from ._data import BatchIndices, CodesDataset, collate_batch
 from ._modules import GBCNN, N_CODE, AttnGenNet
 from .callbacks import ProgressiveMasking
 from .datasets._memmap import SequenceMemmap
@@ -127,6 +127,13 @@ class _DNAClassifierMixin:
         kwargs.setdefault("batch_size", self.batch_size)
         if kwargs["batch_size"] == -1:
             kwargs["batch_size"] = len(dataset)
+        if "sampler" not in kwargs and "batch_sampler" not in kwargs:
+            kwargs["batch_sampler"] = BatchIndices(
+                len(dataset),
+                kwargs.pop("batch_size"),
+                shuffle=kwargs.pop("shuffle", False),
+                drop_last=kwargs.pop("drop_last", False),
+            )
         return getattr(self, prefix)(dataset, **kwargs)
 
     def _encode(self, X):
@@ -365,6 +372,8 @@ class _DNAClassifierMixin:
         return {"loss": loss, "y_pred": y_pred}
 
     def _backward(self, loss):
+        """Backward pass of every training step: the hook a subclass overrides to route
+        it elsewhere (``accelerator.backward`` in the user guide's Accelerate recipe)."""
         scaler = getattr(self, "_grad_scaler", None)
         (loss if scaler is None else scaler.scale(loss)).backward()
 
@@ -381,13 +390,14 @@ class _DNAClassifierMixin:
     def on_train_begin(self, net, X=None, y=None, **kwargs):
         super().on_train_begin(net, X=X, y=y, **kwargs)
         # float16 gradients underflow without loss scaling; bfloat16 has float32's range
-        float16 = getattr(self, "mixed_precision", None) == "float16"
-        device_type = torch.device(self.device or "cpu").type
-        self._grad_scaler = torch.amp.GradScaler(device_type) if float16 else None
+        self.__dict__.pop("_grad_scaler", None)
+        if getattr(self, "mixed_precision", None) == "float16":
+            self._grad_scaler = torch.amp.GradScaler(torch.device(self.device or "cpu").type)
 
     def on_train_end(self, net, X=None, y=None, **kwargs):
         super().on_train_end(net, X=X, y=y, **kwargs)
-        self._grad_scaler = None  # per fit call; keeps device tensors out of the pickle
+        # per fit call: leaves no attribute behind, and no device tensor in the pickle
+        self.__dict__.pop("_grad_scaler", None)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -468,7 +478,7 @@ class AttnGenClassifier(_DNAClassifierMixin, NeuralNetClassifier):
         0 silent, 1 skorch's epoch table, 2 also a per-batch progress bar.
     device : str, default="cpu"
         Torch device, e.g. ``"cuda"``. A model fitted on a GPU pickles and
-        loads on a CPU-only machine (``device`` then becomes ``"cpu"``, with
+        loads on a CPU-only machine (``device`` then becomes the CPU, with
         skorch's ``DeviceWarning``).
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, batch shuffling and dropout. The same

@@ -325,3 +325,30 @@ def test_streaming_memory_stays_far_below_file_size(tmp_path):
     # per-sequence arrays: 1.9 MB here, against 25 MB of file.
     assert result["encode_peak"] < size / 8, result
     assert result["model_peak"] < size / 4, result
+
+
+# ---------------------------------------------------------------- the loader
+@pytest.mark.parametrize("shuffle", [False, True])
+@pytest.mark.parametrize(("n", "batch_size", "drop_last"), [(50, 16, False), (50, 16, True)])
+def test_batch_indices_match_dataloader_batches(n, batch_size, drop_last, shuffle):
+    # the classifiers' batches are exactly DataLoader(shuffle=...)'s, from the same draws
+    from torch.utils.data import DataLoader
+
+    from sklearn_attngen._data import BatchIndices
+
+    torch.manual_seed(3)
+    reference = [
+        batch.tolist()
+        for batch in DataLoader(
+            range(n), batch_size=batch_size, shuffle=shuffle, drop_last=drop_last
+        )
+    ]
+    after_reference = torch.rand(1)
+    torch.manual_seed(3)
+    loader = DataLoader(
+        range(n),
+        batch_sampler=BatchIndices(n, batch_size, shuffle=shuffle, drop_last=drop_last),
+    )
+    assert [batch.tolist() for batch in loader] == reference
+    assert len(loader) == len(reference)
+    assert torch.rand(1) == after_reference  # the global RNG advanced the same way
