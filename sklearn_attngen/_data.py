@@ -1,7 +1,7 @@
 """The torch Dataset the classifiers train and predict on: one fancy index per batch.
 
 A map-style dataset makes torch's DataLoader fetch samples one by one and stack
-them (``default_collate``): about 8 us per sequence here, and more for rows of
+them (``default_collate``): 5-8 us per sequence here, and more for rows of
 a memory-mapped file. :class:`CodesDataset` also implements ``__getitems__``,
 so the loader hands it the whole batch of indices at once; it answers with
 ready batch arrays, which :func:`collate_batch` turns into tensors without

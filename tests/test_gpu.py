@@ -155,18 +155,19 @@ def test_fit_predict_saliency_on_gpu(precision):
     assert clf.score(X, y) > 0.8
     masked = tiny(device="cuda", mask_fraction=0.2, mask_warmup=0, mask_ramp=0).fit(X, y)
     assert np.isfinite(masked.predict_proba(X)).all()
-    grads = attribute(clf, X[:4], method="input_x_gradient")
-    assert grads.shape == (4, 30)
+    assert attribute(clf, X[:4], method="input_x_gradient").scores.shape == (4, 30)
 
 
 @pytest.mark.gpu
 @requires_cuda
 def test_gpu_and_cpu_fits_agree():
     X, y = planted(128)
-    on_gpu = tiny(device="cuda", max_epochs=4).fit(X, y)
-    on_cpu = tiny(device="cpu", max_epochs=4).fit(X, y)
-    # same seed and batches; cuDNN kernels differ in rounding only
-    np.testing.assert_allclose(on_gpu.predict_proba(X), on_cpu.predict_proba(X), atol=0.05)
+    # Same seed: same initial weights (initialised on the CPU) and same batches (the
+    # sampler draws from the CPU RNG). Dropout would draw from the CUDA RNG, so it is
+    # off; what remains is the rounding of different kernels.
+    on_gpu = tiny(device="cuda", max_epochs=4, dropout=0.0).fit(X, y)
+    on_cpu = tiny(device="cpu", max_epochs=4, dropout=0.0).fit(X, y)
+    np.testing.assert_allclose(on_gpu.predict_proba(X), on_cpu.predict_proba(X), atol=0.02)
 
 
 @pytest.mark.gpu
