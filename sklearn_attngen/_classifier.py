@@ -1,5 +1,6 @@
 """AttnGenClassifier: a thin skorch NeuralNetClassifier over DNA codes."""
 
+import contextlib
 import io
 import json
 import os
@@ -9,16 +10,19 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 import torch.nn.functional as F
-from sklearn.utils._param_validation import Interval, validate_parameter_constraints
+from sklearn.utils._param_validation import Interval, StrOptions, validate_parameter_constraints
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet, NeuralNetClassifier
-from skorch.callbacks import LRScheduler, ProgressBar
+from skorch.callbacks import EpochScoring, LRScheduler, ProgressBar
 from skorch.dataset import unpack_data
+from skorch.utils import to_numpy
 
+from ._data import BatchIndices, CodesDataset, collate_batch
 from ._modules import GBCNN, N_CODE, AttnGenNet
 from ._version import __version__
 from .callbacks import FiniteLossGuard, ProgressiveMasking
+from .datasets._memmap import SequenceMemmap
 from .exceptions import InconsistentVersionWarning, NonFiniteLossError
 from .utils._random import private_torch_rng
 from .utils._validation import check_sequences, check_targets
@@ -54,6 +58,15 @@ class _PerCallLRScheduler(LRScheduler):
         )
 
 
+def _index_accuracy(net, X, y):
+    """Accuracy of the predicted class indices against class indices ``y``."""
+    return float(np.mean(net.predict_proba(X).argmax(axis=1) == np.asarray(y)))
+
+
+def _index_accuracy_scoring():
+    return EpochScoring(_index_accuracy, name="valid_acc", lower_is_better=False, use_caching=True)
+
+
 class _DNAClassifierMixin:
     """DNA input, original labels and seeding on top of skorch's NeuralNetClassifier.
 
@@ -68,7 +81,15 @@ class _DNAClassifierMixin:
         "lr": [Interval(Real, 0, None, closed="neither")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
+        "mixed_precision": [StrOptions({"bfloat16", "float16"}), None],
     }
+
+    # Pickle the callbacks with the module and optimizer, through skorch's
+    # map_location path: the learning-rate scheduler holds the optimizer (and
+    # EarlyStopping(load_best=True) a copy of the weights), so a model fitted on
+    # a GPU would otherwise fail to unpickle on a CPU-only machine (the trap of
+    # skorch issue #1096), and the optimizer would be stored twice.
+    cuda_dependent_attributes_ = ["callbacks"]
 
     def _module_kwargs(self):
         return {"n_classes": len(self.classes_), "max_length": self.n_positions_}
@@ -79,6 +100,19 @@ class _DNAClassifierMixin:
         # class (as many sequence files are) then trains on one-class batches.
         return {"iterator_train__shuffle": True, **kwargs}
 
+    @property
+    def _default_callbacks(self):
+        # skorch scores valid_acc as accuracy(y_valid, predict(X_valid)), but y_valid
+        # holds class indices while predict returns the original labels.
+        # The finite-loss guard stops a diverging fit with a clear error.
+        return [
+            *(
+                (name, _index_accuracy_scoring() if name == "valid_acc" else callback)
+                for name, callback in super()._default_callbacks
+            ),
+            ("finite_loss", FiniteLossGuard()),
+        ]
+
     def initialize_module(self):
         kwargs = {**self._module_kwargs(), **self.get_params_for("module")}
         self.module_ = self.initialized_instance(self.module, kwargs)
@@ -88,13 +122,34 @@ class _DNAClassifierMixin:
         pass  # validated in _encode_fit_data; skorch's check would relabel classes
 
     # ----------------------------------------------------------------- input
+    def _as_dataset(self, codes, lengths, y=None):
+        return CodesDataset(codes, lengths, y, n_positions=self.n_positions_)
+
     @staticmethod
-    def _as_dataset(codes, lengths):
-        return {"codes": codes, "lengths": lengths}
+    def _codes_and_lengths(X):
+        if isinstance(X, SequenceMemmap):  # encoded once; read batch by batch, never whole
+            return X.codes, X.lengths
+        return check_sequences(X)
+
+    def get_iterator(self, dataset, training=False):
+        """skorch's DataLoader, fetching each batch with one fancy index (see ``_data``)."""
+        prefix = "iterator_train" if training else "iterator_valid"
+        kwargs = {"collate_fn": collate_batch, **self.get_params_for(prefix)}
+        kwargs.setdefault("batch_size", self.batch_size)
+        if kwargs["batch_size"] == -1:
+            kwargs["batch_size"] = len(dataset)
+        if "sampler" not in kwargs and "batch_sampler" not in kwargs:
+            kwargs["batch_sampler"] = BatchIndices(
+                len(dataset),
+                kwargs.pop("batch_size"),
+                shuffle=kwargs.pop("shuffle", False),
+                drop_last=kwargs.pop("drop_last", False),
+            )
+        return getattr(self, prefix)(dataset, **kwargs)
 
     def _encode(self, X):
         check_is_fitted(self, "n_positions_")
-        codes, lengths = check_sequences(X)
+        codes, lengths = self._codes_and_lengths(X)
         self._check_length(codes, lengths)
         return codes, lengths
 
@@ -112,7 +167,9 @@ class _DNAClassifierMixin:
             self.get_params(deep=False),
             caller_name=type(self).__name__,
         )
-        codes, lengths = check_sequences(X)
+        codes, lengths = self._codes_and_lengths(X)
+        if y is None and isinstance(X, SequenceMemmap):
+            y = X.target
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but y is None.")
         y = check_targets(y, len(codes))
@@ -135,11 +192,12 @@ class _DNAClassifierMixin:
                 f"the classes seen so far, {self.classes_.tolist()}."
             )
         codes = self._pad(codes)
-        return self._as_dataset(codes, lengths), np.searchsorted(self.classes_, y)
+        y_index = np.searchsorted(self.classes_, y)
+        return self._as_dataset(codes, lengths, y_index), y_index
 
     def _pad(self, codes):
-        if codes.shape[1] == self.n_positions_:
-            return codes
+        if codes.shape[1] == self.n_positions_ or type(codes) is not np.ndarray:
+            return codes  # file-backed codes are padded batch by batch
         padded = np.full((codes.shape[0], self.n_positions_), N_CODE, dtype=np.uint8)
         padded[:, : codes.shape[1]] = codes
         return padded
@@ -159,16 +217,19 @@ class _DNAClassifierMixin:
         return private_torch_rng(self.device, seed)
 
     # ---------------------------------------------------------------- fitting
-    def fit(self, X, y, **fit_params):
+    def fit(self, X, y=None, **fit_params):
         """Fit the network on DNA sequences.
 
         Parameters
         ----------
-        X : list, ndarray or pandas Series of str, or ndarray
+        X : list, ndarray or pandas Series of str, ndarray, or SequenceMemmap
             DNA strings, one-hot (n_samples, n_positions, 4) or uint8 codes
-            (n_samples, n_positions). Variable lengths are padded with N.
+            (n_samples, n_positions). Variable lengths are padded with N. A
+            :class:`~sklearn_attngen.datasets.SequenceMemmap` (data larger
+            than memory) is read one batch at a time.
         y : array-like of shape (n_samples,)
-            Class labels (str or int), at least two classes.
+            Class labels (str or int), at least two classes. May be omitted
+            for a labelled ``SequenceMemmap``, whose labels are then used.
         **fit_params : dict
             Passed to skorch's ``partial_fit``.
 
@@ -179,7 +240,7 @@ class _DNAClassifierMixin:
         reset = not (self.warm_start and self.initialized_)
         return self._fit(X, y, reset=reset, **fit_params)
 
-    def partial_fit(self, X, y, classes=None, **fit_params):
+    def partial_fit(self, X, y=None, classes=None, **fit_params):
         """Train for ``max_epochs`` more epochs, initialising on the first call.
 
         Parameters
@@ -231,7 +292,7 @@ class _DNAClassifierMixin:
 
         Parameters
         ----------
-        X : list, ndarray or pandas Series of str, or ndarray
+        X : list, ndarray or pandas Series of str, ndarray, or SequenceMemmap
             DNA sequences, as in :meth:`fit`.
 
         Returns
@@ -239,9 +300,27 @@ class _DNAClassifierMixin:
         proba : ndarray of shape (n_samples, n_classes)
             Rows sum to 1; columns follow ``classes_``.
         """
-        codes, lengths = self._encode(X)
+        if isinstance(X, torch.utils.data.Dataset):  # skorch's validation scoring
+            data = X
+        else:
+            codes, lengths = self._encode(X)
+            data = self._as_dataset(codes, lengths)
         with self._keep_global_rng():
-            return NeuralNetClassifier.predict_proba(self, self._as_dataset(codes, lengths))
+            return self._predict_proba_batches(data)
+
+    def _predict_proba_batches(self, data):
+        # skorch's predict_proba keeps one small array per batch and concatenates them;
+        # left between the large freed buffers of later batches, they fragment the heap
+        # (resident memory reached 2.2 GB over 1M sequences). One array, filled in place:
+        nonlin = self._get_predict_nonlinearity()
+        proba, start = None, 0
+        for y_pred in self.forward_iter(data, training=False):
+            batch = to_numpy(nonlin(y_pred[0] if isinstance(y_pred, tuple) else y_pred))
+            if proba is None:
+                proba = np.empty((len(data), *batch.shape[1:]), dtype=batch.dtype)
+            proba[start : start + len(batch)] = batch
+            start += len(batch)
+        return proba
 
     def predict(self, X):
         """Predicted class labels, as given in ``y`` at fit time.
@@ -258,15 +337,16 @@ class _DNAClassifierMixin:
         proba = self.predict_proba(X)  # first: raises NotFittedError before fit
         return self.classes_[proba.argmax(axis=1)]
 
-    def score(self, X, y, sample_weight=None):
+    def score(self, X, y=None, sample_weight=None):
         """Mean accuracy of ``predict(X)`` against ``y``.
 
         Parameters
         ----------
-        X : list, ndarray or pandas Series of str, or ndarray
+        X : list, ndarray or pandas Series of str, ndarray, or SequenceMemmap
         y : array-like of shape (n_samples,)
             True labels, each one of ``classes_``: a label the model never
-            saw is an error, not a silent miss.
+            saw is an error, not a silent miss. May be omitted for a labelled
+            ``SequenceMemmap``.
         sample_weight : array-like of shape (n_samples,), default=None
 
         Returns
@@ -276,6 +356,8 @@ class _DNAClassifierMixin:
         from sklearn.metrics import accuracy_score
 
         check_is_fitted(self, "n_positions_")
+        if y is None and isinstance(X, SequenceMemmap):
+            y = X.target
         y = check_targets(y, classes=self.classes_)
         y_pred = self.predict(X)
         if len(y) != len(y_pred):
@@ -286,6 +368,63 @@ class _DNAClassifierMixin:
         logits = y_pred[0] if isinstance(y_pred, tuple) else y_pred
         return NeuralNet.get_loss(self, logits, y_true, X=X, training=training)
 
+    # ------------------------------------------------------ mixed precision
+    _AUTOCAST_DTYPES = {"bfloat16": torch.bfloat16, "float16": torch.float16}
+
+    def _autocast(self):
+        precision = getattr(self, "mixed_precision", None)
+        if precision is None:
+            return contextlib.nullcontext()
+        device_type = torch.device(self.device or "cpu").type
+        return torch.autocast(device_type, dtype=self._AUTOCAST_DTYPES[precision])
+
+    def infer(self, x, **fit_params):
+        """skorch's forward pass, autocast when ``mixed_precision`` is set; float32 out."""
+        if getattr(self, "mixed_precision", None) is None:
+            return super().infer(x, **fit_params)
+        with self._autocast():
+            y_pred = super().infer(x, **fit_params)
+        if isinstance(y_pred, tuple):
+            return tuple(t.float() if t.is_floating_point() else t for t in y_pred)
+        return y_pred.float()
+
+    def train_step_single(self, batch, **fit_params):
+        """skorch's training step, with the backward pass loss-scaled under float16."""
+        self._set_training(True)
+        Xi, yi = unpack_data(batch)
+        y_pred = self.infer(Xi, **fit_params)
+        loss = self.get_loss(y_pred, yi, X=Xi, training=True)
+        self._backward(loss)
+        return {"loss": loss, "y_pred": y_pred}
+
+    def _backward(self, loss):
+        """Backward pass of every training step: the hook a subclass overrides to route
+        it elsewhere (``accelerator.backward`` in the user guide's Accelerate recipe)."""
+        scaler = getattr(self, "_grad_scaler", None)
+        (loss if scaler is None else scaler.scale(loss)).backward()
+
+    def _step_optimizer(self, step_fn):
+        scaler = getattr(self, "_grad_scaler", None)
+        if scaler is None:
+            return super()._step_optimizer(step_fn)
+        step_fn()  # GradScaler.step takes no closure
+        for name in self._optimizers:
+            scaler.step(getattr(self, name + "_"))
+        scaler.update()
+        return None
+
+    def on_train_begin(self, net, X=None, y=None, **kwargs):
+        super().on_train_begin(net, X=X, y=y, **kwargs)
+        # float16 gradients underflow without loss scaling; bfloat16 has float32's range
+        self.__dict__.pop("_grad_scaler", None)
+        if getattr(self, "mixed_precision", None) == "float16":
+            self._grad_scaler = torch.amp.GradScaler(torch.device(self.device or "cpu").type)
+
+    def on_train_end(self, net, X=None, y=None, **kwargs):
+        super().on_train_end(net, X=X, y=y, **kwargs)
+        # per fit call: leaves no attribute behind, and no device tensor in the pickle
+        self.__dict__.pop("_grad_scaler", None)
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.two_d_array = False
@@ -293,10 +432,6 @@ class _DNAClassifierMixin:
         tags.input_tags.string = True
         tags.non_deterministic = False
         return tags
-
-    @property
-    def _default_callbacks(self):
-        return [*super()._default_callbacks, ("finite_loss", FiniteLossGuard())]
 
     # ------------------------------------------------------------ persistence
     def __getstate__(self):
@@ -499,11 +634,19 @@ class AttnGenClassifier(_DNAClassifierMixin, NeuralNetClassifier):
     verbose : int, default=1
         0 silent, 1 skorch's epoch table, 2 also a per-batch progress bar.
     device : str, default="cpu"
-        Torch device, e.g. ``"cuda"``.
+        Torch device, e.g. ``"cuda"``. A model fitted on a GPU pickles and
+        loads on a CPU-only machine (``device`` then becomes the CPU, with
+        skorch's ``DeviceWarning``).
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, batch shuffling and dropout. The same
         integer gives identical results on CPU. The caller's global RNG
         state is not changed.
+    mixed_precision : {"bfloat16", "float16"} or None, default=None
+        Run forward passes under :func:`torch.autocast` with this dtype
+        (outputs, losses and saliency stay float32). ``"float16"`` scales the
+        loss (:class:`torch.amp.GradScaler`) to keep small gradients from
+        underflowing. Pays on GPUs with tensor cores (bfloat16 on Ampere and
+        newer); on CPUs it is usually slower.
     **kwargs
         skorch parameters and routed parameters, e.g. ``optimizer__weight_decay``.
 
@@ -578,6 +721,7 @@ class AttnGenClassifier(_DNAClassifierMixin, NeuralNetClassifier):
         verbose=1,
         device="cpu",
         random_state=None,
+        mixed_precision=None,
         **kwargs,
     ):
         super().__init__(
@@ -594,6 +738,7 @@ class AttnGenClassifier(_DNAClassifierMixin, NeuralNetClassifier):
             device=device,
             **self._skorch_kwargs(kwargs),
         )
+        self.mixed_precision = mixed_precision
         self.n_filters = n_filters
         self.kernel_size = kernel_size
         self.n_blocks = n_blocks
@@ -654,7 +799,7 @@ class AttnGenClassifier(_DNAClassifierMixin, NeuralNetClassifier):
             else:
                 y_pred = y_masked
                 loss = self.get_loss(y_masked, yi, X=masked, training=True)
-        loss.backward()
+        self._backward(loss)
         return {"loss": loss, "y_pred": y_pred}
 
     @torch.no_grad()
@@ -678,19 +823,24 @@ class AttnGenClassifier(_DNAClassifierMixin, NeuralNetClassifier):
         for _, attention in self.forward_iter(data, training=False):
             yield attention.numpy()
 
-    def saliency(self, X):
+    def saliency(self, X, *, out=None):
         """Per-nucleotide saliency: the attention weights.
 
         Parameters
         ----------
-        X : list, ndarray or pandas Series of str, or ndarray
+        X : list, ndarray or pandas Series of str, ndarray, or SequenceMemmap
             DNA sequences, as in :meth:`fit`.
+        out : array-like of shape (n_samples, max_length), default=None
+            Where to write the result, batch by batch, e.g. a
+            ``np.lib.format.open_memmap`` file for data larger than memory
+            (the saliency takes 4 bytes per position). None returns a new array.
 
         Returns
         -------
         saliency : ndarray of shape (n_samples, max_length)
             ``max_length`` is the longest sequence in ``X``. Each row sums to 1
-            over the sequence's real positions and is 0 on padding.
+            over the sequence's real positions and is 0 on padding. ``out``
+            when given.
 
         Examples
         --------
@@ -704,15 +854,23 @@ class AttnGenClassifier(_DNAClassifierMixin, NeuralNetClassifier):
         """
         codes, lengths = self._encode(X)
         data = self._as_dataset(codes, lengths)
+        width = codes.shape[1]
+        if out is None:
+            out = np.empty((len(lengths), width), dtype=np.float32)
+        elif tuple(out.shape) != (len(lengths), width):
+            raise ValueError(f"out has shape {tuple(out.shape)}; expected {(len(lengths), width)}.")
+        start = 0  # filled batch by batch: no list of batches, no concatenated copy
         with self._keep_global_rng():
-            attention = np.concatenate(list(self._attention_batches(data)))
-        return attention[:, : codes.shape[1]]
+            for attention in self._attention_batches(data):
+                out[start : start + len(attention)] = attention[:, :width]
+                start += len(attention)
+        return out
 
     def _after_fit(self, data):
         total = np.zeros(self.n_positions_, dtype=np.float64)
         for attention in self._attention_batches(data):
             total += attention.sum(axis=0)
-        reach = np.bincount(data["lengths"] - 1, minlength=self.n_positions_)[::-1].cumsum()[::-1]
+        reach = np.bincount(data.lengths - 1, minlength=self.n_positions_)[::-1].cumsum()[::-1]
         self.saliency_ = total / np.maximum(reach, 1)
 
 
@@ -735,6 +893,8 @@ class CNNBaselineClassifier(_DNAClassifierMixin, NeuralNetClassifier):
         0 silent, 1 skorch's epoch table.
     device : str, default="cpu"
     random_state : int, RandomState instance or None, default=None
+    mixed_precision : {"bfloat16", "float16"} or None, default=None
+        As in :class:`AttnGenClassifier`.
     **kwargs
         skorch parameters and routed parameters.
 
@@ -770,6 +930,7 @@ class CNNBaselineClassifier(_DNAClassifierMixin, NeuralNetClassifier):
         verbose=1,
         device="cpu",
         random_state=None,
+        mixed_precision=None,
         **kwargs,
     ):
         super().__init__(
@@ -786,6 +947,7 @@ class CNNBaselineClassifier(_DNAClassifierMixin, NeuralNetClassifier):
             device=device,
             **self._skorch_kwargs(kwargs),
         )
+        self.mixed_precision = mixed_precision
         self.embedding_dim = embedding_dim
         self.random_state = random_state
 

@@ -132,7 +132,7 @@ class AttnGenNet(nn.Module):
         (:func:`sklearn_attngen.interpret.attribute`); an all-zero column is N.
         """
         h, logits, _ = self.attention_logits_one_hot(x, lengths)
-        weights = torch.softmax(logits, dim=1)  # (batch, length, heads)
+        weights = torch.softmax(logits, dim=1, dtype=torch.float32)  # (batch, length, heads)
         pooled = torch.einsum("blh,blf->bhf", weights, h).flatten(1)
         return self.head(self.dropout(pooled)), weights.mean(dim=2)
 

@@ -9,17 +9,22 @@ estimator of the package accepts.
 - :func:`load_splice_junction`, :func:`load_promoter`: small real data sets
   shipped with the package (no download).
 - :func:`read_fasta`, :func:`read_sequences`: your own FASTA, CSV or TSV files.
+- :func:`encode_to_memmap`, :class:`SequenceMemmap`: files larger than memory,
+  encoded once into memory-mapped codes that the estimators read batch by batch.
 - :func:`make_motif_sequences`, :func:`load_jaspar_motifs`: synthetic sequences
   with planted real JASPAR motifs and a ground-truth saliency mask.
 """
 
 from ._bundled import load_promoter, load_splice_junction
 from ._genomic_benchmarks import list_genomic_benchmarks, load_genomic_benchmark
+from ._memmap import SequenceMemmap, encode_to_memmap
 from ._motifs import Motif, load_jaspar_motifs, make_motif_sequences
 from ._readers import read_fasta, read_sequences
 
 __all__ = [
     "Motif",
+    "SequenceMemmap",
+    "encode_to_memmap",
     "list_genomic_benchmarks",
     "load_genomic_benchmark",
     "load_jaspar_motifs",

@@ -46,8 +46,7 @@ def _reading(path):
         yield
     except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
         raise ValueError(
-            f"{path} starts like a gzip file but cannot be decompressed ({exc}); is it "
-            "complete?"
+            f"{path} starts like a gzip file but cannot be decompressed ({exc}); is it complete?"
         ) from exc
     except csv.Error as exc:
         raise ValueError(f"{path} is not valid delimited text: {exc}.") from exc
@@ -344,3 +343,82 @@ def read_sequences(
         ids=ids if id_column is not None else None,
         filename=str(path),
     )
+
+
+# ------------------------------------------------------------------ streaming
+# Record by record, for files larger than memory (encode_to_memmap). They check
+# the file's structure as read_fasta / read_sequences do; the alphabet is checked
+# by the caller, chunk by chunk, with the line numbers yielded here.
+
+
+def _iter_fasta(path):
+    """Yield ``(sequence, header_line_number)`` for each record of a FASTA file."""
+    chunks, header_line, record_id = None, None, None
+    with _open_text(path) as handle:
+        for line_no, line in enumerate(handle, 1):
+            line = line.strip()
+            if not line:
+                continue
+            if line.startswith(">"):
+                if chunks is not None:
+                    if not chunks:
+                        raise ValueError(
+                            f"{path}, line {header_line}: record {record_id!r} has no sequence."
+                        )
+                    yield "".join(chunks), header_line
+                description = line[1:].strip()
+                if not description:
+                    raise ValueError(f"{path}, line {line_no}: header '>' has no identifier.")
+                record_id, header_line, chunks = description.split(maxsplit=1)[0], line_no, []
+            elif chunks is None:
+                raise ValueError(
+                    f"{path}, line {line_no}: sequence data before the first '>' header; "
+                    "is this a FASTA file?"
+                )
+            else:
+                chunks.append(line)
+    if chunks is None:
+        raise ValueError(f"{path} holds no FASTA record (no line starts with '>').")
+    if not chunks:
+        raise ValueError(f"{path}, line {header_line}: record {record_id!r} has no sequence.")
+    yield "".join(chunks), header_line
+
+
+def _iter_delimited(path, sequence_column, label_column, delimiter):
+    """Yield ``(sequence, label or None, line_number)`` for each row of a CSV / TSV file."""
+    if delimiter is None:
+        delimiter = _infer_delimiter(path)
+    elif not isinstance(delimiter, str) or len(delimiter) != 1:
+        raise ValueError(f"delimiter must be a single character, got {delimiter!r}.")
+    n_rows = 0
+    with _open_text(path) as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        header = next((row for row in reader if row), None)
+        if header is None:
+            raise ValueError(f"{path} is empty; expected a header line and data rows.")
+        header = [name.strip() for name in header]
+        i_seq = _column_index(header, sequence_column, "sequence_column", path)
+        i_label = None
+        if label_column is not None:
+            i_label = _column_index(header, label_column, "label_column", path)
+        n_fields = len(header)
+        for row in reader:
+            if not row:
+                continue
+            if len(row) != n_fields:
+                raise ValueError(
+                    f"{path}, line {reader.line_num}: expected {n_fields} fields separated by "
+                    f"{delimiter!r} (as in the header), got {len(row)}."
+                )
+            seq = row[i_seq].strip()
+            if not seq:
+                raise ValueError(f"{path}, line {reader.line_num}: empty sequence.")
+            label = None
+            if i_label is not None:
+                label = row[i_label].strip()
+                if not label:
+                    raise ValueError(f"{path}, line {reader.line_num}: empty label.")
+            n_rows += 1
+            yield seq, label, reader.line_num
+    if not n_rows:
+        raise ValueError(f"{path} has a header but no data rows.")

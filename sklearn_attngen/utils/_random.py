@@ -13,8 +13,11 @@ def private_torch_rng(device="cpu", seed=None):
 
     The caller's global torch RNG state is restored on exit.
     """
-    device = torch.device(device)
-    devices = [device.index or 0] if device.type == "cuda" else []
+    if device is None:  # placement left to someone else (e.g. Accelerate): every GPU
+        devices = list(range(torch.cuda.device_count()))
+    else:
+        device = torch.device(device)
+        devices = [device.index or 0] if device.type == "cuda" else []
     with torch.random.fork_rng(devices=devices):
         if seed is not None:
             torch.manual_seed(seed)

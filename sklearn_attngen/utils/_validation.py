@@ -267,8 +267,10 @@ def check_lengths(lengths, n_samples, n_positions, *, name="lengths"):
 def _is_missing(label):
     if label is None or type(label).__name__ in ("NAType", "NaTType"):
         return True
-    return isinstance(label, numbers.Real) and not isinstance(label, numbers.Integral) and (
-        not math.isfinite(label)
+    return (
+        isinstance(label, numbers.Real)
+        and not isinstance(label, numbers.Integral)
+        and (not math.isfinite(label))
     )
 
 
