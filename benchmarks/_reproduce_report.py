@@ -12,8 +12,10 @@ import numpy as np
 from scipy import stats
 
 # Matthews correlation x 100 on the GUE test sets, as published in the DNABERT-2
-# paper (Zhou et al., ICLR 2024, arXiv:2306.15006, GUE results table), checked
-# here against a second copy of that table. NT = Nucleotide Transformer 2500M.
+# paper's GUE results table. The original could not be opened from the machine this was
+# written on; the values were taken from a copy of that table quoted in another paper's
+# notes, and the DNABERT-2 row matches the paper as we remember it. NT-2500M is the
+# Nucleotide Transformer 2.5B row of that copy (which NT-2500M variant was not stated).
 PUBLISHED_MCC = {
     "gue/tf/0": {"DNABERT-2 (117M)": 71.99, "NT-2500M": 66.31},
     "gue/tf/1": {"DNABERT-2 (117M)": 76.06, "NT-2500M": 68.30},
@@ -23,7 +25,8 @@ PUBLISHED_MCC = {
 PUBLISHED_SOURCE = (
     "Zhou et al., *DNABERT-2: Efficient Foundation Model and Benchmark for Multi-Species "
     "Genome*, ICLR 2024, arXiv:2306.15006, GUE results table (MCC x 100; models fine-tuned "
-    "on the full training sets)"
+    "on the full training sets), transcribed from a second-hand copy of the table: check "
+    "the original before quoting"
 )
 MODEL_NAMES = {"kmer": "6-mer + LR", "cnn": "GB CNN", "attngen": "AttnGen"}
 
