@@ -415,6 +415,13 @@ def _summary_line(r):
     return line + f" ({r['wall_seconds']:.0f} s)"
 
 
+def _relative(path):
+    try:
+        return path.resolve().relative_to(HERE.parent)
+    except ValueError:
+        return path
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small CI-sized run (< 3 min)")
@@ -446,7 +453,9 @@ def main(argv=None):
     print_tables(records, datasets, show=True)
     if args.report:
         command = "python benchmarks/reproduce.py " + " ".join(argv or sys.argv[1:])
-        write_report(records, datasets, cfg, Path(args.report), command=command, results=path)
+        write_report(
+            records, datasets, cfg, Path(args.report), command=command, results=_relative(path)
+        )
         print(f"report written to {args.report}")
     print(f"done in {time.perf_counter() - start:.0f} s")
 
