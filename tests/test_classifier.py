@@ -30,15 +30,6 @@ MOTIFS = {"gata": "GATAAG", "ccg": "CCCGGG", "tata": "TATATA"}
 N_CODE = 4
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_torch_thread():
-    # The machine is shared: one intra-op thread is faster than two contended ones.
-    n_threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n_threads)
-
-
 def planted(n, *, length=30, min_length=None, motifs=("gata", "ccg"), labels=None, seed=0):
     """Random ACGT background with one class motif planted at a random position."""
     rng = np.random.default_rng(seed)

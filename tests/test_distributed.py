@@ -9,7 +9,6 @@ cv_results_ as the sequential search with the same seeds. Needs the
 import joblib
 import numpy as np
 import pytest
-import torch
 from scipy.stats import loguniform
 from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
 
@@ -19,16 +18,6 @@ from sklearn_attngen.datasets import encode_to_memmap
 distributed = pytest.importorskip("distributed")
 
 TINY = {"n_blocks": 0, "attention_size": 4, "n_heads": 1, "batch_size": 16, "max_epochs": 1}
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _one_torch_thread():
-    # dask's nanny starts workers with OMP_NUM_THREADS=1; the sequential search
-    # runs here with one thread too, so that both sum in the same order
-    n_threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n_threads)
 
 
 @pytest.fixture(scope="module")

@@ -31,14 +31,6 @@ from sklearn_attngen.utils import check_sequences
 TINY = {"n_filters": 8, "n_blocks": 1, "attention_size": 8, "n_heads": 2, "batch_size": 16}
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_torch_thread():
-    n_threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n_threads)
-
-
 def planted(n, *, length=30, min_length=None, seed=0):
     """Random background with GATAAG (class "gata") or CCCGGG ("ccg") planted."""
     rng = np.random.default_rng(seed)

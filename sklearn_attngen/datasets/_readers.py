@@ -289,47 +289,15 @@ def read_sequences(
     path = _check_file(path)
     for value, name in ((uppercase, "uppercase"), (return_X_y, "return_X_y")):
         _check_bool(value, name)
-    if delimiter is None:
-        delimiter = _infer_delimiter(path)
-    elif not isinstance(delimiter, str) or len(delimiter) != 1:
-        raise ValueError(f"delimiter must be a single character, got {delimiter!r}.")
-
     data, labels, ids, lines = [], [], [], []
-    with _reading(path), _open_text(path) as handle:
-        reader = csv.reader(handle, delimiter=delimiter)
-        header = next((row for row in reader if row), None)
-        if header is None:
-            raise ValueError(f"{path} is empty; expected a header line and data rows.")
-        header = [name.strip() for name in header]
-        i_seq = _column_index(header, sequence_column, "sequence_column", path)
-        i_label = i_id = None
-        if label_column is not None:
-            i_label = _column_index(header, label_column, "label_column", path)
-        if id_column is not None:
-            i_id = _column_index(header, id_column, "id_column", path)
-        n_fields = len(header)
-        for row in reader:
-            if not row:
-                continue
-            if len(row) != n_fields:
-                raise ValueError(
-                    f"{path}, line {reader.line_num}: expected {n_fields} fields separated by "
-                    f"{delimiter!r} (as in the header), got {len(row)}."
-                )
-            seq = row[i_seq].strip()
-            if not seq:
-                raise ValueError(f"{path}, line {reader.line_num}: empty sequence.")
+    with _reading(path):
+        for seq, label, row_id, line in _iter_rows(
+            path, sequence_column, label_column, id_column, delimiter
+        ):
             data.append(seq)
-            lines.append(reader.line_num)
-            if i_label is not None:
-                label = row[i_label].strip()
-                if not label:
-                    raise ValueError(f"{path}, line {reader.line_num}: empty label.")
-                labels.append(label)
-            if i_id is not None:
-                ids.append(row[i_id])
-    if not data:
-        raise ValueError(f"{path} has a header but no data rows.")
+            labels.append(label)
+            ids.append(row_id)
+            lines.append(line)
 
     _validate_alphabet(data, lambda i, pos: f"{path}, line {lines[i]}")
     if uppercase:
@@ -386,6 +354,12 @@ def _iter_fasta(path):
 
 def _iter_delimited(path, sequence_column, label_column, delimiter):
     """Yield ``(sequence, label or None, line_number)`` for each row of a CSV / TSV file."""
+    for seq, label, _, line in _iter_rows(path, sequence_column, label_column, None, delimiter):
+        yield seq, label, line
+
+
+def _iter_rows(path, sequence_column, label_column, id_column, delimiter):
+    """Yield ``(sequence, label, id, line_number)`` per data row; label / id None if no column."""
     if delimiter is None:
         delimiter = _infer_delimiter(path)
     elif not isinstance(delimiter, str) or len(delimiter) != 1:
@@ -398,9 +372,11 @@ def _iter_delimited(path, sequence_column, label_column, delimiter):
             raise ValueError(f"{path} is empty; expected a header line and data rows.")
         header = [name.strip() for name in header]
         i_seq = _column_index(header, sequence_column, "sequence_column", path)
-        i_label = None
+        i_label = i_id = None
         if label_column is not None:
             i_label = _column_index(header, label_column, "label_column", path)
+        if id_column is not None:
+            i_id = _column_index(header, id_column, "id_column", path)
         n_fields = len(header)
         for row in reader:
             if not row:
@@ -419,6 +395,6 @@ def _iter_delimited(path, sequence_column, label_column, delimiter):
                 if not label:
                     raise ValueError(f"{path}, line {reader.line_num}: empty label.")
             n_rows += 1
-            yield seq, label, reader.line_num
+            yield seq, label, None if i_id is None else row[i_id], reader.line_num
     if not n_rows:
         raise ValueError(f"{path} has a header but no data rows.")

@@ -1,0 +1,18 @@
+"""Shared test set-up."""
+
+import pytest
+import torch
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _one_torch_thread():
+    """Run every test with one intra-op torch thread.
+
+    The machines are shared: one thread is faster than two contended ones. It also
+    fixes the summation order, so the dask test's workers (started by the nanny with
+    OMP_NUM_THREADS=1) and the sequential search here add up the same way.
+    """
+    n_threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n_threads)
