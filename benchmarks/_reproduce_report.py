@@ -512,7 +512,7 @@ def _machine():
 def write_report(records, datasets, cfg, path, *, command, results):
     rec = Records(records)
     real = [d for d in datasets if d != "planted"]
-    made = figures(rec, datasets, path.parent / "_static" / "benchmarks")
+    made = figures(rec, datasets, path.parent / "_static" / path.stem)
     commits = sorted({r.get("commit", "unknown") for r in records})
     hours = sum(r["wall_seconds"] for r in records) / 3600
     md = [
@@ -529,12 +529,14 @@ def write_report(records, datasets, cfg, path, *, command, results):
         f"- Machine: {_machine()}.",
         f"- {len(records)} runs, {hours:.1f} CPU-hours in all.",
         f"- Settings: {cfg['seeds']} seeds for the model comparison, {cfg['sweep_seeds']} seeds "
-        f"for each masking-sweep point; training on a seeded subsample of {cfg['n_train']} rows "
-        f"of each training file (the same rows for every model and seed), a validation split "
-        f"of up to 1,000 other training rows, the official test split for every score; "
+        f"for each masking-sweep point; training on a seeded sample of up to {cfg['n_train']} "
+        f"rows of each training file (the same rows for every model and seed; n train in the "
+        f"tables), a validation split of up to 1,000 other training rows, the official test "
+        f"split for every score; "
         f"default hyperparameters ({cfg['max_epochs']} epochs); the perturbation hold-out is "
         f"the test split, or a seeded 3,000-row sample of it.",
-        f"- Data: {', '.join(real)}; planted motifs from `make_motif_sequences`."
+        f"- Data: {', '.join(real)}"
+        + ("; planted motifs from `make_motif_sequences`." if "planted" in datasets else ".")
         + (
             ""
             if "demo_human_or_worm" in real
@@ -567,10 +569,10 @@ def write_report(records, datasets, cfg, path, *, command, results):
                         "",
                     ]
             if title.startswith("Masking") and "mask_sweep" in made:
-                md += [f"![masking sweep](_static/benchmarks/{made['mask_sweep'].name})", ""]
+                md += [f"![masking sweep](_static/{path.stem}/{made['mask_sweep'].name})", ""]
             if title.startswith("Perturbation") and "perturbation" in made:
-                md += [f"![perturbation](_static/benchmarks/{made['perturbation'].name})", ""]
+                md += [f"![perturbation](_static/{path.stem}/{made['perturbation'].name})", ""]
             if title.startswith("Convergence") and "convergence" in made:
-                md += [f"![convergence](_static/benchmarks/{made['convergence'].name})", ""]
+                md += [f"![convergence](_static/{path.stem}/{made['convergence'].name})", ""]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(md))
