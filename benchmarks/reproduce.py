@@ -255,7 +255,11 @@ def _accuracy_run(job, data):
     clf = make_model(job["model"], job["seed"], job["mask_fraction"], job["max_epochs"], validation)
     start = time.perf_counter()
     clf.fit(data["X_train"], data["y_train"])
-    record = dict(fit_seconds=time.perf_counter() - start, n_test=len(data["X_test"]))
+    record = dict(
+        fit_seconds=time.perf_counter() - start,
+        n_fit=len(data["X_train"]),
+        n_test=len(data["X_test"]),
+    )
     record.update(_test_scores(clf, data["X_test"], data["y_test"]))
     if validation:
         record["val_acc"] = [float(v) for v in clf.history_[:, "val_acc"]]

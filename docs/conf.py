@@ -121,7 +121,10 @@ html_theme_options = {
     "footer_start": ["copyright"],
     "footer_end": ["sphinx-version"],
 }
-html_sidebars = {"install": [], "quick_start": [], "changelog": [], "benchmarks": []}
+html_sidebars = {
+    page: []
+    for page in ("install", "quick_start", "changelog", "benchmarks", "benchmarks_full_train")
+}
 html_show_sourcelink = False
 
 
