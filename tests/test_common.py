@@ -308,8 +308,8 @@ def check_invalid_input_errors_strings(name, estimator_orig):
         (np.random.default_rng(0).random((len(X), 5)), "Tabular numeric features are not DNA"),
         ([], "X is empty"),
         (pd.Series([*X[:-1], None]), f"missing value at index {len(X) - 1}"),
-        ([*X[:-1], "ACGU"], rf"X\[{len(X) - 1}\] has invalid character 'U'"),
-        ([*X[:-1], ""], rf"X\[{len(X) - 1}\] is an empty sequence"),
+        ([*X[:-1], "ACGU"], rf"X\[{len(X) - 1}\]: invalid character 'U'"),
+        ([*X[:-1], ""], rf"X\[{len(X) - 1}\]: empty sequence"),
     ]
     for data, match in cases:
         with pytest.raises(ValueError, match=match):

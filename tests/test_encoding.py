@@ -194,9 +194,9 @@ def test_reverse_complement_agrees_across_representations(seqs):
 
 
 def test_reverse_complement_errors():
-    with pytest.raises(ValueError, match=r"X\[0\] has invalid character 'X' at position 1"):
+    with pytest.raises(ValueError, match=r"X\[0\]: invalid character 'X' at position 1"):
         reverse_complement("AXG")
-    with pytest.raises(ValueError, match=r"X\[1\] has invalid character '-' at position 0"):
+    with pytest.raises(ValueError, match=r"X\[1\]: invalid character '-' at position 0"):
         reverse_complement(["ACG", "-A"])
     with pytest.raises(ValueError, match="lengths is for padded codes or one-hot"):
         reverse_complement(["ACG"], lengths=[1])
@@ -215,11 +215,11 @@ def test_reverse_complement_errors():
 @pytest.mark.parametrize(
     "X, match",
     [
-        (["ACGT", "ACXT"], r"X\[1\] has invalid character 'X' at position 2"),
-        (["ACGT", "AC T"], r"X\[1\] has invalid character ' ' at position 2"),
-        (["ACGT", "ACGé"], r"X\[1\] has invalid character 'é' at position 3"),
-        (["ACGU"], r"X\[0\] has invalid character 'U' at position 3"),
-        (["ACGT", "A", ""], r"X\[2\] is an empty sequence"),
+        (["ACGT", "ACXT"], r"X\[1\]: invalid character 'X' at position 2"),
+        (["ACGT", "AC T"], r"X\[1\]: invalid character ' ' at position 2"),
+        (["ACGT", "ACGé"], r"X\[1\]: invalid character 'é' at position 3"),
+        (["ACGU"], r"X\[0\]: invalid character 'U' at position 3"),
+        (["ACGT", "A", ""], r"X\[2\]: empty sequence"),
         ([], "X is empty: at least one sequence is required"),
         (np.array([], dtype=str), "X is empty"),
         (np.array(["ACGT", "TT"])[None, :], r"holds strings but has shape \(1, 2\)"),
@@ -267,7 +267,7 @@ def test_check_sequences_type_errors(X, match):
 
 
 def test_check_sequences_uses_name_in_messages():
-    with pytest.raises(ValueError, match=r"codes\[0\] has invalid"):
+    with pytest.raises(ValueError, match=r"codes\[0\]: invalid"):
         check_sequences(["Z"], name="codes")
 
 
@@ -275,7 +275,7 @@ def test_error_reports_index_beyond_the_first_chunk(monkeypatch):
     from sklearn_attngen.utils import _validation
 
     monkeypatch.setattr(_validation, "_CHUNK", 2)
-    with pytest.raises(ValueError, match=r"X\[4\] has invalid character 'Z' at position 1"):
+    with pytest.raises(ValueError, match=r"X\[4\]: invalid character 'Z' at position 1"):
         check_sequences(["A", "CC", "G", "TT", "AZ"])
 
 

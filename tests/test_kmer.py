@@ -241,7 +241,7 @@ def test_invalid_params_raise(params, match):
 
 def test_invalid_input_raises_in_fit_and_transform():
     encoder = KmerEncoder(k=2)
-    with pytest.raises(ValueError, match=r"X\[1\] has invalid character 'Z' at position 0"):
+    with pytest.raises(ValueError, match=r"X\[1\]: invalid character 'Z' at position 0"):
         encoder.fit(["AC", "ZA"])
     encoder.fit(["AC"])
     with pytest.raises(ValueError, match="Tabular numeric features are not DNA"):

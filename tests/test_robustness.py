@@ -29,7 +29,7 @@ from sklearn_attngen import (
     KmerEncoder,
     SequenceEncoder,
 )
-from sklearn_attngen import _classifier as classifier_module
+from sklearn_attngen import _base as classifier_module
 from sklearn_attngen.callbacks import ProgressiveMasking
 from sklearn_attngen.datasets import (
     load_genomic_benchmark,
@@ -176,8 +176,8 @@ def _with(array, index, value):
 # row id -> (bad X, exception type, message regex); an index in brackets is the first
 # offending sequence (and position), whatever the argument is called ("X", "codes", "X_train")
 BAD_SEQUENCES = {
-    "non-dna-character": (["ACGT", "ACXT"], ValueError, r"\[1\] has invalid character 'X' at"),
-    "empty-sequence": (["ACGT", ""], ValueError, r"\[1\] is an empty sequence"),
+    "non-dna-character": (["ACGT", "ACXT"], ValueError, r"\[1\]: invalid character 'X' at"),
+    "empty-sequence": (["ACGT", ""], ValueError, r"\[1\]: empty sequence"),
     "empty-X": ([], ValueError, r"is empty: at least one sequence"),
     "empty-array": (np.zeros((0, LENGTH), np.uint8), ValueError, r"is empty"),
     "nan-in-one-hot": (

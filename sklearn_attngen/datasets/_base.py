@@ -7,14 +7,13 @@ from importlib import resources
 import numpy as np
 from sklearn.utils import Bunch
 
-from ..utils import check_sequences
-from ..utils._validation import _INVALID, _LUT
+from ..utils import encode_flat
 
 __all__ = ["SPLITS"]
 
 SPLITS = ("train", "test", "all")
 _DATA_MODULE = "sklearn_attngen.datasets"
-_VALIDATION_CHUNK = 4096  # sequences validated at a time: bounds the padded code array
+_VALIDATION_CHUNK = 4096  # sequences validated at a time: bounds the temporary memory
 
 
 def _data_file(name):
@@ -45,38 +44,18 @@ def _read_bundled_csv(name, split):
     return [row for s in splits for row in rows if row["split"] == s]
 
 
-def _first_invalid(seq):
-    """Position and character of the first non-nucleotide in ``seq``, or None."""
-    for pos, char in enumerate(seq):
-        if ord(char) > 255 or _LUT[ord(char)] == _INVALID:
-            return pos, char
-    return None
-
-
 def _validate_alphabet(seqs, where):
-    """Check DNA strings with ``check_sequences``; report errors through ``where``.
+    """Check DNA strings with :func:`~sklearn_attngen.utils.encode_flat`; errors name ``where``.
 
     ``where(i, pos)`` returns a text that locates position ``pos`` of sequence
-    ``i`` for the user (a file and line, a record id). Sequences are validated
-    in chunks so that one very long sequence does not pad all the others.
+    ``i`` for the user (a file and line, a record id). Sequences are checked in
+    chunks, which bounds the temporary memory.
     """
     for start in range(0, len(seqs), _VALIDATION_CHUNK):
-        chunk = seqs[start : start + _VALIDATION_CHUNK]
-        try:
-            check_sequences(chunk, name="sequences")
-        except ValueError:
-            for offset, seq in enumerate(chunk):
-                i = start + offset
-                if not seq:
-                    raise ValueError(f"{where(i, None)}: empty sequence.") from None
-                bad = _first_invalid(seq)
-                if bad is not None:
-                    pos, char = bad
-                    raise ValueError(
-                        f"{where(i, pos)}: invalid character {char!r} at position {pos} of the "
-                        "sequence; expected A, C, G, T, N or an IUPAC ambiguity code (any case)."
-                    ) from None
-            raise  # pragma: no cover - check_sequences found something we did not
+        encode_flat(
+            seqs[start : start + _VALIDATION_CHUNK],
+            where=lambda i, pos, start=start: where(start + i, pos),
+        )
 
 
 def _encode_labels(labels):

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..utils._validation import _INVALID, _LUT_BYTES
+from ..utils import N_CODE, encode_flat, real_positions
 from ._readers import _as_target, _check_file, _iter_delimited, _iter_fasta
 
 __all__ = ["SequenceMemmap", "encode_to_memmap"]
@@ -91,15 +91,16 @@ def _file_format(path, delimiter):
 
 
 def _file_records(path, *, label, read_labels, sequence_column, label_column, delimiter):
-    """``(sequence, label, where)`` for each record of one file."""
+    """``(sequence, label, where)`` for each record of one file; ``where(pos)`` locates it."""
     path = _check_file(path)
     if _file_format(path, delimiter) == "fasta":
-        for seq, line in _iter_fasta(path):
-            yield seq, label, (path, line)
+        for record in _iter_fasta(path):
+            yield record.sequence, label, lambda pos, r=record: f"{path}, line {r.line_of(pos)}"
     else:
         column = label_column if read_labels else None
         for seq, file_label, line in _iter_delimited(path, sequence_column, column, delimiter):
-            yield seq, file_label if read_labels else label, (path, line)
+            value = file_label if read_labels else label
+            yield seq, value, lambda pos, line=line: f"{path}, line {line}"
 
 
 def _records(source, *, sequence_column, label_column, delimiter):
@@ -136,9 +137,9 @@ def _records(source, *, sequence_column, label_column, delimiter):
 def _iterable_records(items):
     for i, item in enumerate(items):
         if isinstance(item, str):
-            yield item, None, i
+            yield item, None, lambda pos, i=i: f"source[{i}]"
         elif isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
-            yield item[0], item[1], i
+            yield item[0], item[1], lambda pos, i=i: f"source[{i}]"
         else:
             raise TypeError(
                 f"source[{i}] is {type(item).__name__} ({item!r:.40}); expected a str sequence "
@@ -146,35 +147,10 @@ def _iterable_records(items):
             )
 
 
-def _where(where):
-    if isinstance(where, tuple):
-        return f"{where[0]}, line {where[1]}"
-    return f"source[{where}]"
-
-
-def _encode_chunk(seqs, wheres):
-    """Flat ``uint8`` codes of a chunk (no padding) and the lengths."""
-    lengths = np.fromiter(map(len, seqs), dtype=np.int64, count=len(seqs))
-    if lengths.min() == 0:
-        raise ValueError(f"{_where(wheres[int(np.argmin(lengths))])}: empty sequence.")
-    # 'replace' keeps one byte per character, so offsets stay aligned.
-    flat = np.frombuffer("".join(seqs).encode("ascii", "replace").translate(_LUT_BYTES), np.uint8)
-    if flat.max() == _INVALID:
-        bad = int(np.argmax(flat == _INVALID))
-        offsets = np.concatenate([[0], np.cumsum(lengths)])
-        row = int(np.searchsorted(offsets, bad, side="right")) - 1
-        pos = bad - int(offsets[row])
-        raise ValueError(
-            f"{_where(wheres[row])}: invalid character {seqs[row][pos]!r} at position {pos} of "
-            "the sequence; expected A, C, G, T, N or an IUPAC ambiguity code (any case)."
-        )
-    return flat, lengths
-
-
 def _check_label(label, where):
     if label is None or not isinstance(label, (str, numbers.Integral)):
         raise TypeError(
-            f"{_where(where)}: label {label!r} is not a str or an int; every sequence of a "
+            f"{where(None)}: label {label!r} is not a str or an int; every sequence of a "
             "labelled source needs one."
         )
 
@@ -204,13 +180,12 @@ def _pad_flat(flat_path, out_path, lengths, n_positions, chunk_size):
     out = np.lib.format.open_memmap(
         out_path, mode="w+", dtype=np.uint8, shape=(len(lengths), n_positions)
     )
-    positions = np.arange(n_positions)
     start_byte = 0
     for start in range(0, len(lengths), chunk_size):
         chunk_lengths = np.asarray(lengths[start : start + chunk_size])
         stop_byte = start_byte + int(chunk_lengths.sum())
-        block = np.full((len(chunk_lengths), n_positions), 4, dtype=np.uint8)
-        block[positions < chunk_lengths[:, None]] = flat[start_byte:stop_byte]
+        block = np.full((len(chunk_lengths), n_positions), N_CODE, dtype=np.uint8)
+        block[real_positions(chunk_lengths, n_positions)] = flat[start_byte:stop_byte]
         out[start : start + len(chunk_lengths)] = block
         start_byte = stop_byte
     out.flush()
@@ -325,7 +300,7 @@ def encode_to_memmap(
 
         def flush():
             nonlocal n_samples, n_positions, min_length
-            flat, lengths = _encode_chunk(seqs, wheres)
+            flat, lengths = encode_flat(seqs, where=lambda i, pos: wheres[i](pos))
             codes_out.write(flat)
             lengths_out.write(lengths)
             if labels_out is not None:
@@ -338,7 +313,7 @@ def encode_to_memmap(
 
         for seq, label, where in records:
             if not isinstance(seq, str):  # pragma: no cover - the readers yield str
-                raise TypeError(f"{_where(where)}: sequence is not a str.")
+                raise TypeError(f"{where(None)}: sequence is not a str.")
             if not n_samples and not seqs:  # first record decides whether labels are stored
                 if label_kind == "given" and label is None:
                     label_kind = None
@@ -348,7 +323,7 @@ def encode_to_memmap(
                 _check_label(label, where)
             elif label is not None:
                 raise ValueError(
-                    f"{_where(where)}: a (sequence, label) pair after unlabelled sequences; "
+                    f"{where(None)}: a (sequence, label) pair after unlabelled sequences; "
                     "give every item a label, or none."
                 )
             seqs.append(seq)

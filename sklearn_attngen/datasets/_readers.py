@@ -1,11 +1,13 @@
 """Readers for sequence files: FASTA and delimited text (CSV / TSV)."""
 
+import bisect
 import csv
 import gzip
 import os
 import zlib
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from sklearn.utils import Bunch
@@ -55,24 +57,6 @@ def _reading(path):
             f"{path} is not UTF-8 text: byte {exc.object[exc.start : exc.start + 1]!r} at "
             f"offset {exc.start} ({exc.reason}). Sequence files must be text."
         ) from exc
-
-
-def _fasta_line_of(path, record, pos):
-    """Line number holding position ``pos`` of FASTA record number ``record``."""
-    n_headers, offset, last = -1, 0, None
-    with _open_text(path) as handle:
-        for line_no, line in enumerate(handle, 1):
-            line = line.strip()
-            if line.startswith(">"):
-                n_headers += 1
-                last = line_no
-                if n_headers > record:
-                    break
-            elif line and n_headers == record:
-                if pos is not None and offset + len(line) > pos:
-                    return line_no
-                offset += len(line)
-    return last
 
 
 def read_fasta(path, *, uppercase=False):
@@ -133,48 +117,18 @@ def read_fasta(path, *, uppercase=False):
     """
     path = _check_file(path)
     _check_bool(uppercase, "uppercase")
-    ids, descriptions, header_lines, data = [], [], [], []
-    chunks = None  # sequence lines of the current record; None before the first header
-
-    def close_record():
-        if not chunks:
-            raise ValueError(
-                f"{path}, line {header_lines[-1]}: record {ids[-1]!r} has no sequence."
-            )
-        data.append("".join(chunks))
-
-    with _reading(path), _open_text(path) as handle:
-        for line_no, line in enumerate(handle, 1):
-            line = line.strip()
-            if not line:
-                continue
-            if line.startswith(">"):
-                if chunks is not None:
-                    close_record()
-                description = line[1:].strip()
-                if not description:
-                    raise ValueError(f"{path}, line {line_no}: header '>' has no identifier.")
-                ids.append(description.split(maxsplit=1)[0])
-                descriptions.append(description)
-                header_lines.append(line_no)
-                chunks = []
-            elif chunks is None:
-                raise ValueError(
-                    f"{path}, line {line_no}: sequence data before the first '>' header; "
-                    "is this a FASTA file?"
-                )
-            else:
-                chunks.append(line)
-    if chunks is None:
-        raise ValueError(f"{path} holds no FASTA record (no line starts with '>').")
-    close_record()
+    with _reading(path):
+        records = list(_iter_fasta(path))
+    ids = [record.id for record in records]
 
     def where(i, pos):
-        return f"{path}, line {_fasta_line_of(path, i, pos)} (record {ids[i]!r})"
+        return f"{path}, line {records[i].line_of(pos)} (record {ids[i]!r})"
 
+    data = [record.sequence for record in records]
     _validate_alphabet(data, where)
     if uppercase:
         data = [seq.upper() for seq in data]
+    descriptions = [record.description for record in records]
     return Bunch(data=data, ids=ids, descriptions=descriptions, filename=str(path))
 
 
@@ -319,25 +273,56 @@ def read_sequences(
 # by the caller, chunk by chunk, with the line numbers yielded here.
 
 
+class _FastaRecord(NamedTuple):
+    """One FASTA record and where its lines are in the file."""
+
+    sequence: str
+    description: str
+    header_line: int
+    line_numbers: tuple  # file line of each sequence line
+    line_starts: tuple  # offset in ``sequence`` where each sequence line starts
+
+    @property
+    def id(self):
+        return self.description.split(maxsplit=1)[0]
+
+    def line_of(self, pos):
+        """File line holding position ``pos`` of the sequence (the header for None)."""
+        if pos is None:
+            return self.header_line
+        return self.line_numbers[bisect.bisect_right(self.line_starts, pos) - 1]
+
+
 def _iter_fasta(path):
-    """Yield ``(sequence, header_line_number)`` for each record of a FASTA file."""
-    chunks, header_line, record_id = None, None, None
+    """Yield a :class:`_FastaRecord` for each record of a FASTA file, checking its structure.
+
+    The one FASTA parser: :func:`read_fasta` and ``encode_to_memmap`` both read
+    through it. Records may span several lines; blank lines are skipped.
+    """
+    description, header_line, chunks, numbers, starts = None, None, None, [], []
+
+    def record():
+        if not chunks:
+            raise ValueError(
+                f"{path}, line {header_line}: record "
+                f"{description.split(maxsplit=1)[0]!r} has no sequence."
+            )
+        sequence = "".join(chunks)
+        return _FastaRecord(sequence, description, header_line, tuple(numbers), tuple(starts))
+
     with _open_text(path) as handle:
+        offset = 0
         for line_no, line in enumerate(handle, 1):
             line = line.strip()
             if not line:
                 continue
             if line.startswith(">"):
                 if chunks is not None:
-                    if not chunks:
-                        raise ValueError(
-                            f"{path}, line {header_line}: record {record_id!r} has no sequence."
-                        )
-                    yield "".join(chunks), header_line
+                    yield record()
                 description = line[1:].strip()
                 if not description:
                     raise ValueError(f"{path}, line {line_no}: header '>' has no identifier.")
-                record_id, header_line, chunks = description.split(maxsplit=1)[0], line_no, []
+                header_line, chunks, numbers, starts, offset = line_no, [], [], [], 0
             elif chunks is None:
                 raise ValueError(
                     f"{path}, line {line_no}: sequence data before the first '>' header; "
@@ -345,11 +330,12 @@ def _iter_fasta(path):
                 )
             else:
                 chunks.append(line)
+                numbers.append(line_no)
+                starts.append(offset)
+                offset += len(line)
     if chunks is None:
         raise ValueError(f"{path} holds no FASTA record (no line starts with '>').")
-    if not chunks:
-        raise ValueError(f"{path}, line {header_line}: record {record_id!r} has no sequence.")
-    yield "".join(chunks), header_line
+    yield record()
 
 
 def _iter_delimited(path, sequence_column, label_column, delimiter):

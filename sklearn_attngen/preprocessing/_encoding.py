@@ -2,13 +2,7 @@
 
 import numpy as np
 
-from ..utils._validation import (
-    N_CODE,
-    _as_string_list,
-    _is_pandas,
-    check_lengths,
-    check_sequences,
-)
+from ..utils import N_CODE, as_string_list, check_lengths, check_sequences
 
 __all__ = [
     "codes_to_one_hot",
@@ -156,9 +150,7 @@ def one_hot_to_codes(one_hot, *, layout="NLC"):
     one_hot = np.asarray(one_hot)
     if one_hot.ndim != 3:
         raise ValueError(f"one_hot must be 3-D, got shape {one_hot.shape}.")
-    if layout == "NCL":
-        one_hot = one_hot.transpose(0, 2, 1)
-    return check_sequences(one_hot, name="one_hot")[0]
+    return check_sequences(one_hot, name="one_hot", layout=layout)[0]
 
 
 def reverse_complement(X, *, lengths=None, layout="NLC"):
@@ -203,7 +195,7 @@ def reverse_complement(X, *, lengths=None, layout="NLC"):
     elif X is None or isinstance(X, (bytes, dict, set)) or not hasattr(X, "__len__"):
         check_sequences(X)  # raises the TypeError that names what X is
     else:
-        strings = _as_string_list(X, "X")
+        strings = as_string_list(X)
     if strings is not None:
         if lengths is not None:
             raise ValueError("lengths is for padded codes or one-hot arrays; strings have none.")
@@ -213,7 +205,7 @@ def reverse_complement(X, *, lengths=None, layout="NLC"):
             return rc[0]
         if isinstance(X, np.ndarray):
             return np.asarray(rc, dtype=X.dtype).reshape(X.shape)
-        if _is_pandas(X):
+        if type(X).__module__.startswith("pandas"):
             if X.ndim == 2:
                 return type(X)({X.columns[0]: rc}, index=X.index)
             return type(X)(rc, index=X.index, name=X.name)
@@ -222,7 +214,7 @@ def reverse_complement(X, *, lengths=None, layout="NLC"):
     arr = np.asarray(X)
     if arr.ndim == 3:
         nlc = arr if layout == "NLC" else arr.transpose(0, 2, 1)
-        check_sequences(nlc)
+        check_sequences(nlc, layout="NLC")
         # Channels are A, C, G, T (ALPHABET): complementing reverses the channel axis.
         out = _reverse_positions(nlc, lengths, fill=0)[:, :, ::-1]
         return np.ascontiguousarray(out if layout == "NLC" else out.transpose(0, 2, 1))

@@ -3,7 +3,9 @@
 All DNA input is turned into one representation, ``(codes, lengths)``: a
 ``uint8`` array of shape ``(n_samples, max_length)`` with A, C, G, T = 0..3 and
 N (or padding) = 4, plus the real length of each sequence. Nothing downstream
-validates or encodes again.
+validates or encodes again. :func:`encode_flat` is the one string encoder (the
+file readers and the memory-mapped writer use it too), :func:`real_positions`
+and :func:`pad_codes` the one definition of padding.
 """
 
 import math
@@ -12,29 +14,84 @@ import numbers
 import numpy as np
 from sklearn.utils.validation import column_or_1d
 
-__all__ = ["ALPHABET", "N_CODE", "check_lengths", "check_sequences", "check_targets"]
+__all__ = [
+    "ALPHABET",
+    "ALPHABETS",
+    "N_CODE",
+    "as_string_list",
+    "check_lengths",
+    "check_sequences",
+    "check_targets",
+    "encode_flat",
+    "pad_codes",
+    "real_positions",
+]
 
 ALPHABET = "ACGT"
+ALPHABETS = ("DNA", "RNA")
 N_CODE = 4
 _INVALID = 255
 _CHUNK = 1 << 16  # sequences encoded per chunk: bounds temporary memory
+_EXPECTED = {
+    "DNA": "A, C, G, T, N or an IUPAC ambiguity code (any case)",
+    "RNA": "A, C, G, U, N or an IUPAC ambiguity code (any case)",
+}
 
-# IUPAC ambiguity codes (and N itself) map to N; anything else is an error.
-_AMBIGUOUS = "NRYSWKMBDHV"
-_LUT = np.full(256, _INVALID, dtype=np.uint8)
-for _code, _base in enumerate(ALPHABET):
-    _LUT[ord(_base)] = _LUT[ord(_base.lower())] = _code
-for _base in _AMBIGUOUS:
-    _LUT[ord(_base)] = _LUT[ord(_base.lower())] = N_CODE
-_LUT_BYTES = _LUT.tobytes()  # for bytes.translate, about twice as fast as _LUT[array]
+
+def _lookup_table(alphabet):
+    """Byte -> code table: IUPAC ambiguity codes (and N) map to N, anything else is invalid."""
+    lut = np.full(256, _INVALID, dtype=np.uint8)
+    for code, base in enumerate(ALPHABET if alphabet == "DNA" else "ACGU"):
+        lut[ord(base)] = lut[ord(base.lower())] = code
+    for base in "NRYSWKMBDHV":
+        lut[ord(base)] = lut[ord(base.lower())] = N_CODE
+    return lut.tobytes()  # for bytes.translate, about twice as fast as lut[array]
+
+
+_LUT_BYTES = {alphabet: _lookup_table(alphabet) for alphabet in ALPHABETS}
+
+
+def _check_alphabet(alphabet):
+    if not isinstance(alphabet, str) or alphabet not in ALPHABETS:
+        raise ValueError(f"alphabet must be one of {ALPHABETS}, got {alphabet!r}.")
 
 
 def _is_pandas(X):
     return type(X).__module__.split(".")[0] == "pandas"
 
 
-def _as_string_list(X, name):
-    """Return X as a list of str, or None when X is not string data."""
+def as_string_list(X, *, name="X"):
+    """Return string input as a list of str, or None when ``X`` is not string data.
+
+    Parameters
+    ----------
+    X : object
+        A list or tuple of str, a 1-D array or pandas Series of str, or a
+        one-column DataFrame; anything else (numbers, arrays of codes or one-hot)
+        gives None.
+    name : str, default="X"
+        Name used in error messages.
+
+    Returns
+    -------
+    sequences : list of str or None
+
+    Raises
+    ------
+    ValueError
+        On missing values in pandas input, several DataFrame columns or an
+        array of str that is not 1-D.
+    TypeError
+        On bytes, or a non-str item in a list of str.
+
+    Examples
+    --------
+    >>> from sklearn_attngen.utils import as_string_list
+    >>> as_string_list(("ACGT", "GG"))
+    ['ACGT', 'GG']
+    >>> as_string_list([[0, 1], [2, 3]]) is None
+    True
+    """
     if _is_pandas(X):
         if X.ndim == 2:
             if X.shape[1] != 1:
@@ -76,44 +133,169 @@ def _as_string_list(X, name):
     return list(X)
 
 
+def _is_sequence_source(X):
+    """A SequenceMemmap, or any object offering its rows as ``codes`` and ``lengths``."""
+    return hasattr(X, "codes") and hasattr(X, "lengths") and not isinstance(X, np.ndarray)
+
+
 def _is_scalar_junk(value):
     return value is None or isinstance(value, (bytes, numbers.Number))
 
 
-def _encode_strings(seqs, name):
-    n = len(seqs)
-    lengths = np.fromiter(map(len, seqs), dtype=np.int64, count=n)
+def encode_flat(sequences, *, where=None, alphabet="DNA"):
+    """Encode DNA strings into one concatenated ``uint8`` code array, without padding.
+
+    The one string encoder of the package: :func:`check_sequences`, the file
+    readers and :func:`~sklearn_attngen.datasets.encode_to_memmap` all use it, so
+    they accept and reject the same characters with the same message.
+
+    Parameters
+    ----------
+    sequences : list of str
+        At least one sequence; none may be empty.
+    where : callable, default=None
+        ``where(i, pos)`` returns the text that locates position ``pos`` of
+        sequence ``i`` for the user (``pos`` is None for a whole sequence),
+        e.g. a file and line. None gives ``"sequences[i]"``.
+    alphabet : {"DNA", "RNA"}, default="DNA"
+        ``"RNA"`` reads U (any case) as the fourth base, code 3, and rejects T.
+
+    Returns
+    -------
+    flat : ndarray of shape (sum of lengths,), dtype uint8
+        The codes of all sequences, one after the other (A, C, G, T = 0..3,
+        N and IUPAC ambiguity codes = 4).
+    lengths : ndarray of shape (n_sequences,), dtype int64
+
+    Raises
+    ------
+    ValueError
+        On an empty sequence or a character that is not a nucleotide, naming
+        it through ``where``.
+
+    Examples
+    --------
+    >>> from sklearn_attngen.utils import encode_flat
+    >>> flat, lengths = encode_flat(["ACg", "tR"])
+    >>> flat, lengths
+    (array([0, 1, 2, 3, 4], dtype=uint8), array([3, 2]))
+    >>> encode_flat(["ACGU"], alphabet="RNA")[0]
+    array([0, 1, 2, 3], dtype=uint8)
+    """
+    _check_alphabet(alphabet)
+    if where is None:
+
+        def where(i, pos):
+            return f"sequences[{i}]"
+
+    lengths = np.fromiter(map(len, sequences), dtype=np.int64, count=len(sequences))
     if lengths.min() == 0:
-        raise ValueError(f"{name}[{int(np.argmin(lengths))}] is an empty sequence.")
-    codes = np.full((n, int(lengths.max())), N_CODE, dtype=np.uint8)
-    positions = np.arange(codes.shape[1])
-    for start in range(0, n, _CHUNK):
+        raise ValueError(f"{where(int(np.argmin(lengths)), None)}: empty sequence.")
+    # 'replace' keeps one byte per character, so offsets stay aligned.
+    text = "".join(sequences).encode("ascii", "replace").translate(_LUT_BYTES[alphabet])
+    flat = np.frombuffer(text, dtype=np.uint8)
+    if flat.max() == _INVALID:
+        bad = int(np.argmax(flat == _INVALID))
+        offsets = np.concatenate([[0], np.cumsum(lengths)])
+        row = int(np.searchsorted(offsets, bad, side="right")) - 1
+        pos = bad - int(offsets[row])
+        raise ValueError(
+            f"{where(row, pos)}: invalid character {sequences[row][pos]!r} at position {pos} of "
+            f"the sequence; expected {_EXPECTED[alphabet]}."
+        )
+    return flat, lengths
+
+
+def real_positions(lengths, n_positions):
+    """Boolean mask of the real (non-padding) positions of padded sequences.
+
+    Parameters
+    ----------
+    lengths : ndarray of shape (n_samples,)
+        Real length of each sequence.
+    n_positions : int
+        Padded width.
+
+    Returns
+    -------
+    mask : ndarray of shape (n_samples, n_positions), dtype bool
+        ``mask[i, j]`` is True when ``j < lengths[i]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_attngen.utils import real_positions
+    >>> real_positions(np.array([2, 3]), 3)
+    array([[ True,  True, False],
+           [ True,  True,  True]])
+    """
+    return np.arange(n_positions)[None, :] < np.asarray(lengths)[:, None]
+
+
+def pad_codes(codes, n_positions):
+    """``uint8`` codes padded with N on the right to ``n_positions`` columns.
+
+    Parameters
+    ----------
+    codes : ndarray of shape (n_samples, width), dtype uint8
+        ``width <= n_positions``.
+    n_positions : int
+
+    Returns
+    -------
+    padded : ndarray of shape (n_samples, n_positions), dtype uint8
+        ``codes`` itself when it is already that wide, else a new array.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_attngen.utils import pad_codes
+    >>> pad_codes(np.array([[0, 1]], dtype=np.uint8), 4)
+    array([[0, 1, 4, 4]], dtype=uint8)
+    """
+    if codes.shape[1] == n_positions:
+        return codes
+    padded = np.full((codes.shape[0], n_positions), N_CODE, dtype=np.uint8)
+    padded[:, : codes.shape[1]] = codes
+    return padded
+
+
+def _encode_strings(seqs, name, alphabet):
+    """Padded codes and lengths of str sequences, encoded chunk by chunk."""
+    lengths = np.fromiter(map(len, seqs), dtype=np.int64, count=len(seqs))
+    codes = np.full((len(seqs), max(int(lengths.max()), 1)), N_CODE, dtype=np.uint8)
+    for start in range(0, len(seqs), _CHUNK):
         chunk = seqs[start : start + _CHUNK]
-        # 'replace' keeps one byte per character, so offsets stay aligned.
-        text = "".join(chunk).encode("ascii", "replace")
-        flat = np.frombuffer(text.translate(_LUT_BYTES), dtype=np.uint8)
-        chunk_lengths = lengths[start : start + len(chunk)]
-        if flat.max() == _INVALID:
-            bad = np.flatnonzero(flat == _INVALID)
-            offsets = np.concatenate([[0], np.cumsum(chunk_lengths)])
-            row = int(np.searchsorted(offsets, bad[0], side="right")) - 1
-            pos = int(bad[0] - offsets[row])
-            raise ValueError(
-                f"{name}[{start + row}] has invalid character {chunk[row][pos]!r} at position "
-                f"{pos}; expected A, C, G, T, N or an IUPAC ambiguity code (any case)."
-            )
+        flat, chunk_lengths = encode_flat(
+            chunk, where=lambda i, pos, start=start: f"{name}[{start + i}]", alphabet=alphabet
+        )
+        rows = codes[start : start + len(chunk)]
         if chunk_lengths.min() == codes.shape[1]:  # no padding: a plain reshape
-            codes[start : start + len(chunk)] = flat.reshape(len(chunk), -1)
+            rows[:] = flat.reshape(len(chunk), -1)
         else:
-            codes[start : start + len(chunk)][positions < chunk_lengths[:, None]] = flat
+            rows[real_positions(chunk_lengths, codes.shape[1])] = flat
     return codes, lengths
 
 
-def _check_one_hot(X, name):
+_ONE_HOT_SHAPES = {
+    "NLC": "(n_samples, n_positions, 4)",
+    "NCL": "(n_samples, 4, n_positions)",
+    "auto": "(n_samples, n_positions, 4) or (n_samples, 4, n_positions)",
+}
+
+
+def _check_one_hot(X, name, layout):
+    read_as = layout
+    if layout == "auto":
+        read_as = "NCL" if X.shape[2] != 4 and X.shape[1] == 4 else "NLC"
+    if read_as == "NCL":  # (n, 4, L), the layout of torch's Conv1d
+        X = X.transpose(0, 2, 1)
+        if layout == "auto":
+            name = f"{name} (read as (n_samples, 4, n_positions))"
     if X.shape[2] != 4:
         raise ValueError(
             f"{name} is a 3-D array with {X.shape[2]} channels; one-hot DNA must have shape "
-            "(n_samples, n_positions, 4) with channels in A, C, G, T order."
+            f"{_ONE_HOT_SHAPES[layout]} with channels in A, C, G, T order."
         )
     if X.shape[1] == 0:
         raise ValueError(f"{name} has sequences of length 0.")
@@ -137,18 +319,35 @@ def _check_one_hot(X, name):
     return codes, np.full(X.shape[0], X.shape[1], dtype=np.int64)
 
 
-def check_sequences(X, *, name="X"):
+def check_sequences(
+    X, *, name="X", alphabet="DNA", layout="auto", allow_memmap=False, max_length=None
+):
     """Validate DNA input and return it as ``(codes, lengths)``.
 
     Parameters
     ----------
-    X : list, tuple, ndarray or pandas Series of str, or ndarray
+    X : list, tuple, ndarray or pandas Series of str, ndarray, or SequenceMemmap
         One of: DNA strings (A, C, G, T, any case; IUPAC ambiguity codes
-        become N); a one-hot array of shape ``(n_samples, n_positions, 4)``
-        (all-zero rows are N); or a ``uint8`` code array of shape
-        ``(n_samples, n_positions)`` with values 0..4.
+        become N); a one-hot array of shape ``(n_samples, n_positions, 4)`` or
+        ``(n_samples, 4, n_positions)`` (all-zero rows are N; a shape
+        ``(n, 4, 4)`` is read as the first); or a ``uint8`` code array of
+        shape ``(n_samples, n_positions)`` with values 0..4.
     name : str, default="X"
         Name used in error messages.
+    alphabet : {"DNA", "RNA"}, default="DNA"
+        For strings: ``"RNA"`` reads U as the fourth base (code 3, as T) and
+        rejects T.
+    layout : {"auto", "NLC", "NCL"}, default="auto"
+        For one-hot arrays: ``"NLC"`` is (n_samples, n_positions, 4),
+        ``"NCL"`` is (n_samples, 4, n_positions); ``"auto"`` reads a 3-D array
+        whose last axis is not 4 and whose second is as ``"NCL"``.
+    allow_memmap : bool, default=False
+        Accept a :class:`~sklearn_attngen.datasets.SequenceMemmap` (any object
+        with ``codes`` and ``lengths`` attributes): its ``codes`` are then
+        returned as they are, rows to be read batch by batch, never whole.
+    max_length : int, default=None
+        Longest sequence accepted (e.g. the ``n_positions_`` a model was
+        fitted on); a longer one is an error naming it. None accepts any.
 
     Returns
     -------
@@ -167,7 +366,30 @@ def check_sequences(X, *, name="X"):
            [2, 3, 4, 4]], dtype=uint8)
     >>> lengths
     array([4, 3])
+    >>> check_sequences(["ACGU"], alphabet="RNA")[0]
+    array([[0, 1, 2, 3]], dtype=uint8)
     """
+    if layout not in _ONE_HOT_SHAPES:
+        raise ValueError(f"layout must be one of {tuple(_ONE_HOT_SHAPES)}, got {layout!r}.")
+    codes, lengths = _check_sequences(X, name, alphabet, layout, allow_memmap)
+    if max_length is not None and codes.shape[1] > max_length:
+        i = int(np.argmax(lengths))
+        raise ValueError(
+            f"{name}[{i}] has length {lengths[i]}, longer than the {max_length} positions "
+            "the model was fitted on."
+        )
+    return codes, lengths
+
+
+def _check_sequences(X, name, alphabet, layout, allow_memmap):
+    _check_alphabet(alphabet)
+    if _is_sequence_source(X):
+        if not allow_memmap:
+            raise TypeError(
+                f"{name} is a {type(X).__name__}, which this function does not read; pass "
+                "sequences in memory (e.g. a slice of it as strings)."
+            )
+        return X.codes, np.asarray(X.lengths)
     if isinstance(X, (str, bytes)):
         raise TypeError(
             f"{name} is a single {type(X).__name__}; pass a list of sequences, e.g. [{name}]."
@@ -182,9 +404,9 @@ def check_sequences(X, *, name="X"):
         ) from None
     if n == 0:
         raise ValueError(f"{name} is empty: at least one sequence is required.")
-    seqs = _as_string_list(X, name)
+    seqs = as_string_list(X, name=name)
     if seqs is not None:
-        return _encode_strings(seqs, name)
+        return _encode_strings(seqs, name, alphabet)
 
     type_name = type(X).__name__
     X = np.asarray(X)
@@ -200,7 +422,7 @@ def check_sequences(X, *, name="X"):
             "array (one-hot or uint8 codes)."
         )
     if X.ndim == 3:
-        return _check_one_hot(X, name)
+        return _check_one_hot(X, name, layout)
     if X.ndim == 2 and X.dtype == np.uint8:
         if X.shape[1] == 0:
             raise ValueError(f"{name} has sequences of length 0.")
