@@ -21,7 +21,7 @@ import torch
 from torch.utils.data import Dataset
 from torch.utils.data._utils.collate import default_collate
 
-from ._modules import N_CODE
+from .utils import pad_codes
 
 __all__ = ["BatchIndices", "CodesDataset", "collate_batch"]
 
@@ -35,28 +35,33 @@ class CodesDataset(Dataset):
         ``uint8`` codes; anything whose ``codes[index_array]`` returns an array
         (e.g. the rows of a :class:`~sklearn_attngen.datasets.SequenceMemmap`).
     lengths : ndarray of shape (n_samples,)
-    y : ndarray of shape (n_samples,) or None
-        Class indices; None (prediction) yields zeros.
+    y : ndarray of shape (n_samples,) or (n_samples, n_outputs), or None
+        Class indices or regression targets; None (prediction) yields zeros.
     n_positions : int or None
         Width of the batches; narrower codes are padded with N per batch.
+    sample_weight : ndarray of shape (n_samples,) or None
+        Per-sequence loss weights, handed to the loss as
+        ``X["sample_weight"]`` (the estimators keep it away from the module).
     """
 
-    def __init__(self, codes, lengths, y=None, n_positions=None):
+    def __init__(self, codes, lengths, y=None, n_positions=None, sample_weight=None):
         self.codes, self.lengths, self.y = codes, np.asarray(lengths), y
         self.n_positions = codes.shape[1] if n_positions is None else n_positions
+        self.sample_weight = sample_weight
 
     def __len__(self):
         return len(self.lengths)
 
     def __getitems__(self, indices):
         index = np.asarray(indices, dtype=np.int64)
-        codes = self.codes[index]
-        if codes.shape[1] < self.n_positions:
-            padded = np.full((len(index), self.n_positions), N_CODE, dtype=np.uint8)
-            padded[:, : codes.shape[1]] = codes
-            codes = padded
+        X = {
+            "codes": pad_codes(self.codes[index], self.n_positions),
+            "lengths": self.lengths[index],
+        }
+        if self.sample_weight is not None:
+            X["sample_weight"] = self.sample_weight[index]
         y = np.zeros(len(index), dtype=np.int64) if self.y is None else self.y[index]
-        return _Batch(({"codes": codes, "lengths": self.lengths[index]}, y))
+        return _Batch((X, y))
 
     def __getitem__(self, i):
         X, y = self.__getitems__([i])

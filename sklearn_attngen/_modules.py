@@ -8,9 +8,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-__all__ = ["GBCNN", "AttnGenNet"]
+from .utils import N_CODE
 
-N_CODE = 4
+__all__ = ["GBCNN", "AttnGenNet"]
 
 
 def one_hot(codes):
@@ -43,8 +43,8 @@ class AttnGenNet(nn.Module):
 
     Parameters
     ----------
-    n_classes : int
-        Number of output logits.
+    n_outputs : int
+        Number of outputs: class logits, or regression targets.
     max_length : int
         Longest sequence the learned positional embedding covers.
     n_filters : int, default=64
@@ -66,14 +66,14 @@ class AttnGenNet(nn.Module):
     -----
     ``forward(codes, lengths)`` returns ``(logits, attention)``: attention has
     shape (batch, length), is the mean of the heads' softmax weights, sums to 1
-    over real positions and is 0 on padding. During training, positions with
-    ``drop_mask`` True are replaced by N before the network sees them (the
-    AttnGen masking step, driven by :class:`~sklearn_attngen.callbacks.ProgressiveMasking`).
+    over real positions and is 0 on padding. The AttnGen masking step replaces
+    codes by N before they reach the network (see
+    :class:`~sklearn_attngen.callbacks.ProgressiveMasking`).
     """
 
     def __init__(
         self,
-        n_classes,
+        n_outputs,
         max_length,
         n_filters=64,
         kernel_size=9,
@@ -98,10 +98,20 @@ class AttnGenNet(nn.Module):
             nn.Linear(n_filters, attention_size), nn.Tanh(), nn.Linear(attention_size, n_heads)
         )
         self.dropout = nn.Dropout(dropout)
-        self.head = nn.Linear(n_filters * n_heads, n_classes)
+        self.head = nn.Linear(n_filters * n_heads, n_outputs)
 
     def attention_logits(self, codes, lengths):
-        """Features (batch, length, n_filters), attention logits (batch, length, heads), mask."""
+        """Features, attention logits and real-position mask of a batch of codes.
+
+        Returns
+        -------
+        features : Tensor of shape (batch, length, n_filters)
+            Zero on padding.
+        logits : Tensor of shape (batch, length, n_heads)
+            Attention scores before the softmax; -inf on padding.
+        mask : Tensor of shape (batch, length), dtype bool
+            True on real positions.
+        """
         return self.attention_logits_one_hot(one_hot(codes), lengths)
 
     def attention_logits_one_hot(self, x, lengths):
@@ -150,7 +160,8 @@ class GBCNN(nn.Module):
 
     Parameters
     ----------
-    n_classes : int
+    n_outputs : int
+        Number of class logits.
     max_length : int
         Longest accepted input. Inputs are padded with N to
         ``max(max_length, GBCNN.min_length)`` (the dense layer is sized for
@@ -162,7 +173,7 @@ class GBCNN(nn.Module):
 
     min_length = 57  # shortest input the three conv + pool stages accept
 
-    def __init__(self, n_classes, max_length, embedding_dim=100):
+    def __init__(self, n_outputs, max_length, embedding_dim=100):
         super().__init__()
         self.max_length = max_length
         self.input_length = max(max_length, self.min_length)
@@ -184,7 +195,7 @@ class GBCNN(nn.Module):
         with torch.no_grad():
             n_flat = self.cnn_model(torch.zeros(1, embedding_dim, self.input_length)).shape[1]
         self.cnn_model.train()
-        self.dense_model = nn.Sequential(nn.Linear(n_flat, 512), nn.Linear(512, n_classes))
+        self.dense_model = nn.Sequential(nn.Linear(n_flat, 512), nn.Linear(512, n_outputs))
 
     def forward(self, codes, lengths):
         return self.forward_one_hot(one_hot(codes), lengths)

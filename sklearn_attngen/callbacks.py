@@ -3,11 +3,13 @@
 import math
 
 import torch
-from skorch.callbacks import Callback
+from skorch.callbacks import Callback, LRScheduler
 
-from .exceptions import NonFiniteLossError
+from .exceptions import NonFiniteLossError, TrainingDivergedError
 
 __all__ = ["FiniteLossGuard", "ProgressiveMasking", "mask_fraction_at"]
+
+_MASK_PARAMS = ("mask_fraction", "mask_warmup", "mask_ramp")
 
 
 def mask_fraction_at(epoch, batch, n_batches, *, mask_fraction, mask_warmup, mask_ramp):
@@ -82,12 +84,16 @@ class ProgressiveMasking(Callback):
 
     Parameters
     ----------
-    mask_fraction : float, default=0.0
+    mask_fraction : float or None, default=None
         Final fraction of each sequence's real positions masked.
-    mask_warmup : int, default=1
+    mask_warmup : int or None, default=None
         Epochs without masking before the ramp starts.
-    mask_ramp : int, default=2
+    mask_ramp : int or None, default=None
         Epochs over which the fraction rises linearly to ``mask_fraction``.
+
+    Each None is read from the estimator's parameter of the same name when
+    training starts (every ``fit`` and ``partial_fit`` call), so that
+    ``set_params(mask_fraction=...)`` takes effect in a warm-started fit.
 
     See Also
     --------
@@ -110,10 +116,16 @@ class ProgressiveMasking(Callback):
     [0.0, 0.0, 0.1, 0.2]
     """
 
-    def __init__(self, mask_fraction=0.0, mask_warmup=1, mask_ramp=2):
+    def __init__(self, mask_fraction=None, mask_warmup=None, mask_ramp=None):
         self.mask_fraction = mask_fraction
         self.mask_warmup = mask_warmup
         self.mask_ramp = mask_ramp
+
+    def on_train_begin(self, net, **kwargs):
+        self.schedule_ = {
+            name: getattr(net, name) if getattr(self, name) is None else getattr(self, name)
+            for name in _MASK_PARAMS
+        }
 
     def on_epoch_begin(self, net, dataset_train=None, **kwargs):
         self._epoch = len(net.history_) - 1
@@ -124,14 +136,7 @@ class ProgressiveMasking(Callback):
     def on_batch_begin(self, net, training=False, **kwargs):
         if not training:
             return
-        p = mask_fraction_at(
-            self._epoch,
-            self._batch,
-            self._n_batches,
-            mask_fraction=self.mask_fraction,
-            mask_warmup=self.mask_warmup,
-            mask_ramp=self.mask_ramp,
-        )
+        p = mask_fraction_at(self._epoch, self._batch, self._n_batches, **self.schedule_)
         net.mask_fraction_now_ = p
         self._applied.append(p)
         self._batch += 1
@@ -143,25 +148,41 @@ class ProgressiveMasking(Callback):
 
 
 class FiniteLossGuard(Callback):
-    """Stop training with a clear error when a loss or gradient is NaN or infinite.
+    """Stop a diverging fit with a clear error: a NaN or infinite loss, or an exploding one.
 
-    A default callback of :class:`~sklearn_attngen.AttnGenClassifier` and
-    :class:`~sklearn_attngen.CNNBaselineClassifier`, named ``"finite_loss"``
-    (``callbacks__finite_loss=None`` turns it off). After the backward pass of
-    every training batch, before the optimizer step, it checks the gradients;
-    after the step, the loss. A NaN or infinity raises
+    A default callback of every network estimator of this package, named
+    ``"finite_loss"`` (``callbacks__finite_loss=None`` turns it off). After the
+    backward pass of every training batch, before the optimizer step, it checks
+    the gradients (except under ``mixed_precision="float16"``, whose loss
+    scaler skips the steps with overflowing gradients itself); after the step,
+    the loss. A NaN or infinity raises
     :class:`~sklearn_attngen.exceptions.NonFiniteLossError`, naming the epoch
-    and batch, instead of training on to a network that predicts NaN. The
-    classifiers then leave themselves unfitted (``predict`` raises
+    and batch. At the end of each epoch, a mean training loss more than
+    ``max_loss_ratio`` times the loss of the first batch of the ``fit`` call
+    raises :class:`~sklearn_attngen.exceptions.TrainingDivergedError`: such a
+    network predicts saturated probabilities, finite but meaningless. The
+    estimators then leave themselves unfitted (``predict`` raises
     ``NotFittedError``; ``history_`` keeps the losses up to the failure) and
     the next ``fit`` or ``partial_fit`` starts from a new initialisation.
+
+    Parameters
+    ----------
+    max_loss_ratio : float, default=1000.0
+        Largest accepted ratio of an epoch's mean training loss to the loss
+        of the first training batch of the call.
 
     Examples
     --------
     >>> from sklearn_attngen.callbacks import FiniteLossGuard
     >>> FiniteLossGuard()
-    <FiniteLossGuard>
+    FiniteLossGuard(max_loss_ratio=1000.0)
     """
+
+    def __init__(self, max_loss_ratio=1000.0):
+        self.max_loss_ratio = max_loss_ratio
+
+    def on_train_begin(self, net, **kwargs):
+        self._first_loss = None
 
     def on_epoch_begin(self, net, **kwargs):
         self._epoch = len(net.history_)  # counted from 1, as history_'s "epoch" column
@@ -172,6 +193,10 @@ class FiniteLossGuard(Callback):
             self._batch = getattr(self, "_batch", 0) + 1
 
     def on_grad_computed(self, net, named_parameters, training=True, **kwargs):
+        if getattr(net, "_grad_scaler", None) is not None:
+            # float16 loss scaling: an infinite gradient is an overflow, and the
+            # scaler skips that step and lowers its scale; a NaN loss still stops
+            return
         named = [(name, p.grad) for name, p in named_parameters if p.grad is not None]
         if not named:
             return
@@ -184,20 +209,70 @@ class FiniteLossGuard(Callback):
         )
 
     def on_batch_end(self, net, training=False, loss=None, **kwargs):
-        if training and loss is not None and not torch.isfinite(loss).all():
+        if not training or loss is None:
+            return
+        if not torch.isfinite(loss).all():
             self._raise(net, f"a non-finite training loss ({loss.item()})")
+        if getattr(self, "_first_loss", None) is None:
+            self._first_loss = float(loss.item())
+
+    def on_epoch_end(self, net, **kwargs):
+        first = getattr(self, "_first_loss", None)
+        try:
+            loss = net.history_[-1, "train_loss"]
+        except KeyError:  # no training batch in this epoch
+            return
+        if first is not None and first > 0 and loss > self.max_loss_ratio * first:
+            self._raise(
+                net,
+                f"the mean training loss exploded to {loss:.3g}, {loss / first:.3g} times the "
+                f"first batch's {first:.3g} (max_loss_ratio={self.max_loss_ratio})",
+                error=TrainingDivergedError,
+                batch=None,
+            )
 
     def __repr__(self):
-        return "<FiniteLossGuard>"
+        return f"{type(self).__name__}(max_loss_ratio={self.max_loss_ratio})"
 
-    def _raise(self, net, what):
-        epoch, batch = getattr(self, "_epoch", None), getattr(self, "_batch", None)
-        lr = getattr(net, "lr", None)
-        raise NonFiniteLossError(
-            f"Training stopped at epoch {epoch}, batch {batch}: {what}. The usual cause is a "
-            f"learning rate too high for the data (lr={lr}); lower it, clip gradients "
+    def _raise(self, net, what, error=NonFiniteLossError, **where):
+        epoch = getattr(self, "_epoch", None)
+        batch = where.get("batch", getattr(self, "_batch", None))
+        at = f"epoch {epoch}" if batch is None else f"epoch {epoch}, batch {batch}"
+        raise error(
+            f"Training stopped at {at}: {what}. The usual cause is a learning rate too high "
+            f"for the data (lr={getattr(net, 'lr', None)}); lower it, clip gradients "
             "(skorch.callbacks.GradientNormClipping), or check the inputs and a custom "
             "module or criterion.",
             epoch=epoch,
             batch=batch,
         )
+
+
+class _PerCallLRScheduler(LRScheduler):
+    """Cosine learning-rate decay over each ``fit`` / ``partial_fit`` call.
+
+    skorch resumes a scheduler at the epoch count in ``history`` and freezes
+    ``T_max`` when the callback is built, so a warm-started fit would continue
+    the cosine past ``T_max``, where it is periodic (learning rate 0 at epoch
+    ``T_max``). Here every call starts at the peak learning rate (the
+    estimator's ``lr``, or a value set since with ``set_params``) and decays to
+    0 over the estimator's ``max_epochs`` as it is when training starts.
+    """
+
+    def __init__(self, policy=torch.optim.lr_scheduler.CosineAnnealingLR, **kwargs):
+        super().__init__(policy=policy, **kwargs)
+
+    def on_train_begin(self, net, **kwargs):
+        _restore_peak_lr(net)  # in case the last call ended by an exception
+        self.lr_scheduler_ = self._get_scheduler(
+            net, self.policy_, **{**self.kwargs, "T_max": net.max_epochs, "last_epoch": -1}
+        )
+
+    def on_train_end(self, net, **kwargs):
+        _restore_peak_lr(net)
+
+
+def _restore_peak_lr(net):
+    """Put each parameter group back at the learning rate its schedule started from."""
+    for group in net.optimizer_.param_groups:
+        group["lr"] = group.pop("initial_lr", group["lr"])

@@ -6,16 +6,48 @@ too); the classes here are for what is not the caller's input: a training run
 that diverged, and a model saved by another version of the package.
 """
 
-__all__ = ["InconsistentVersionWarning", "NonFiniteLossError"]
+__all__ = ["InconsistentVersionWarning", "NonFiniteLossError", "TrainingDivergedError"]
 
 
-class NonFiniteLossError(FloatingPointError):
+class TrainingDivergedError(FloatingPointError):
+    """Training diverged: the loss exploded (finite or not).
+
+    Raised by :class:`~sklearn_attngen.callbacks.FiniteLossGuard` (a default
+    callback of every network estimator) when an epoch's mean training loss
+    grows to more than ``max_loss_ratio`` times the loss of the first batch of
+    the fit; its subclass :class:`NonFiniteLossError` for a NaN or infinite
+    loss or gradient. The estimator is then left unfitted: a diverged network
+    is no model. A subclass of :class:`FloatingPointError`.
+
+    Attributes
+    ----------
+    epoch : int
+        Epoch of the failing batch, counted from 1 as in ``history_``.
+    batch : int or None
+        Training batch within the epoch, counted from 1 (None when the whole
+        epoch is judged).
+
+    Examples
+    --------
+    >>> from sklearn_attngen.exceptions import NonFiniteLossError, TrainingDivergedError
+    >>> issubclass(NonFiniteLossError, TrainingDivergedError)
+    True
+    """
+
+    def __init__(self, message, *, epoch=None, batch=None):
+        super().__init__(message)
+        self.epoch = epoch
+        self.batch = batch
+
+
+class NonFiniteLossError(TrainingDivergedError):
     """Training produced a NaN or infinite loss or gradient.
 
     Raised by :class:`~sklearn_attngen.callbacks.FiniteLossGuard` (a default
-    callback of both classifiers) at the first non-finite gradient (before the
-    optimizer step) or training loss. The classifier is then left unfitted:
-    a diverged network is no model. A subclass of :class:`FloatingPointError`.
+    callback of every network estimator) at the first non-finite gradient
+    (before the optimizer step) or training loss. The estimator is then left
+    unfitted: a diverged network is no model. A subclass of
+    :class:`TrainingDivergedError`.
 
     Attributes
     ----------
@@ -30,11 +62,6 @@ class NonFiniteLossError(FloatingPointError):
     >>> issubclass(NonFiniteLossError, FloatingPointError)
     True
     """
-
-    def __init__(self, message, *, epoch=None, batch=None):
-        super().__init__(message)
-        self.epoch = epoch
-        self.batch = batch
 
 
 class InconsistentVersionWarning(UserWarning):

@@ -24,6 +24,7 @@ from sklearn.pipeline import Pipeline
 from sklearn_attngen import AttnGenClassifier, CNNBaselineClassifier, SequenceEncoder
 from sklearn_attngen.callbacks import mask_fraction_at
 from sklearn_attngen.preprocessing import codes_to_one_hot, encode_sequences
+from sklearn_attngen.utils import pad_codes
 
 TINY = {"n_filters": 8, "n_blocks": 1, "attention_size": 8, "n_heads": 2, "batch_size": 16}
 MOTIFS = {"gata": "GATAAG", "ccg": "CCCGGG", "tata": "TATATA"}
@@ -265,7 +266,7 @@ def test_grid_search_over_routed_and_network_params(data):
     X, y = data
     search = GridSearchCV(
         tiny(max_epochs=1),
-        {"optimizer__weight_decay": [0.0, 0.3], "n_filters": [4, 8], "module__dropout": [0.5]},
+        {"optimizer__weight_decay": [0.0, 0.3], "n_filters": [4, 8], "dropout": [0.5]},
         cv=2,
         error_score="raise",
     )
@@ -276,6 +277,12 @@ def test_grid_search_over_routed_and_network_params(data):
     assert best.optimizer_.param_groups[0]["weight_decay"] == best.optimizer__weight_decay
     assert best.module_.stem[0].out_channels == search.best_params_["n_filters"]
     assert best.module_.dropout.p == 0.5
+
+
+def test_routed_module_parameter_may_not_shadow_its_estimator_parameter(data):
+    X, y = data
+    with pytest.raises(ValueError, match=r"module__dropout and dropout both set"):
+        tiny(module__dropout=0.5).fit(X, y)
 
 
 def test_pipeline_with_sequence_encoder(data):
@@ -352,6 +359,29 @@ def test_warm_start_continues_training(data):
     cold = tiny(max_epochs=1).fit(X, y)
     cold.fit(X, y)
     assert len(cold.history_) == 1
+
+
+@pytest.mark.parametrize("how", ["warm_start", "partial_fit"])
+def test_set_params_reaches_the_next_training_call(data, how):
+    # regression: the masking schedule and the cosine's T_max were frozen into the
+    # callbacks when the network was first initialised
+    X, y = data
+    clf = tiny(max_epochs=1, warm_start=how == "warm_start").fit(X, y)
+    assert clf.history_[-1, "mask_fraction"] == 0
+    clf.set_params(mask_fraction=0.5, mask_warmup=0, mask_ramp=0, max_epochs=4)
+    clf.fit(X, y) if how == "warm_start" else clf.partial_fit(X, y)
+    assert clf.history_[1:, "mask_fraction"] == [0.5] * 4
+    # one cosine over the 4 epochs of this call, from the peak
+    expected = [clf.lr * (1 + np.cos(np.pi * e / 4)) / 2 for e in range(4)]
+    np.testing.assert_allclose(clf.history_[1:, "event_lr"], expected, rtol=1e-6)
+
+
+def test_set_params_lr_reaches_the_next_training_call(data):
+    X, y = data
+    clf = tiny(max_epochs=2, warm_start=True).fit(X, y)
+    clf.set_params(lr=0.5e-3)
+    clf.fit(X, y)
+    assert clf.history_[2, "event_lr"] == pytest.approx(0.5e-3)
 
 
 def test_partial_fit_with_classes_on_first_call():
@@ -441,7 +471,7 @@ def test_masking_schedule_is_recorded_and_applied(monkeypatch):
 def test_masking_replaces_the_lowest_attention_positions(ragged):
     X, _, clf = ragged
     codes, lengths = encode_sequences(X[:12])
-    codes = clf._pad(codes)
+    codes = pad_codes(codes, clf.n_positions_)
     assert not (codes[np.arange(codes.shape[1])[None, :] < lengths[:, None]] == N_CODE).any()
     masked = clf._mask_lowest_attention(
         {"codes": torch.from_numpy(codes), "lengths": torch.from_numpy(lengths)}, 0.25
@@ -522,7 +552,7 @@ def test_fit_errors(data):
         tiny().fit(X, y[:-1])
     with pytest.raises(ValueError, match=r"2-D float64 array.*not DNA"):
         tiny().fit(np.random.default_rng(0).random((10, 30)), [0, 1] * 5)
-    with pytest.raises(ValueError, match=r"X\[1\] has invalid character 'X' at position 2"):
+    with pytest.raises(ValueError, match=r"X\[1\]: invalid character 'X' at position 2"):
         tiny().fit(["ACGT", "ACXT"], [0, 1])
     with pytest.raises(ValueError, match="X is empty"):
         tiny().fit([], [])

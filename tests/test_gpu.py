@@ -122,6 +122,24 @@ def test_mixed_precision_on_cpu(precision):
     np.testing.assert_array_equal(reloaded.predict_proba(X), proba)
 
 
+def test_float16_overflow_steps_are_skipped_not_fatal(monkeypatch):
+    # regression: FiniteLossGuard checked the scaled gradients and raised on the
+    # overflowing steps that GradScaler skips; an oversized initial scale makes the
+    # first steps overflow for sure
+    scalers, grad_scaler = [], torch.amp.GradScaler
+
+    def scaler(*args, **kwargs):
+        scalers.append(grad_scaler(*args, init_scale=2.0**24, **kwargs))
+        return scalers[-1]
+
+    monkeypatch.setattr(torch.amp, "GradScaler", scaler)
+    X, y = planted(160, length=24)
+    clf = tiny(max_epochs=3, mixed_precision="float16").fit(X, y)
+    assert len(scalers) == 1 and scalers[0].get_scale() < 2.0**24  # steps were skipped
+    assert np.isfinite(clf.history[:, "train_loss"]).all()
+    assert np.isfinite(clf.predict_proba(X)).all()
+
+
 def test_mixed_precision_is_validated():
     with pytest.raises(ValueError, match="mixed_precision"):
         tiny(mixed_precision="fp8").fit(*planted(8))

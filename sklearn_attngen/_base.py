@@ -1,0 +1,457 @@
+"""The base class of the network estimators: DNA input, targets, weights, seeding, persistence.
+
+``BaseDNANet`` sits on skorch's ``NeuralNet``; the classifiers add skorch's
+``NeuralNetClassifier`` and the regressor its ``NeuralNetRegressor``. skorch
+trains on ``{"codes": uint8, "lengths": int64}`` batches (see ``_data``); this
+class validates the caller's input once, hands targets and weights to the
+loss, runs every fit under a private torch RNG seeded from ``random_state``
+and stamps pickles and saved parameters with the package version.
+"""
+
+import contextlib
+import functools
+import inspect
+import io
+import json
+import os
+import warnings
+from collections.abc import Mapping
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted
+from skorch import NeuralNet
+from skorch.callbacks import ProgressBar
+from skorch.utils import to_numpy
+
+from ._data import BatchIndices, CodesDataset, collate_batch
+from ._mixed_precision import MixedPrecisionMixin
+from ._version import __version__
+from .callbacks import FiniteLossGuard
+from .exceptions import InconsistentVersionWarning, TrainingDivergedError
+from .utils import check_sequences
+from .utils._param_validation import Interval, StrOptions, validate_parameter_constraints
+from .utils._random import private_torch_rng
+
+__all__ = ["BaseDNANet", "init_arguments"]
+
+
+def init_arguments(frame_locals):
+    """The arguments of a subclass ``__init__`` (its ``locals()``), for ``BaseDNANet.__init__``.
+
+    Every estimator lists its parameters in its own ``__init__`` signature (as
+    scikit-learn requires) and hands them all on with
+    ``super().__init__(**init_arguments(locals()))``.
+    """
+    arguments = {
+        name: value
+        for name, value in frame_locals.items()
+        if name not in ("self", "__class__", "kwargs")
+    }
+    return {**arguments, **frame_locals.get("kwargs", {})}
+
+
+@functools.cache
+def _own_parameter_names(cls):
+    """Constructor parameters of ``cls`` that skorch's NeuralNet does not know."""
+    skorch_names = set()
+    for klass in cls.__mro__:
+        if klass.__module__.startswith("skorch.") and "__init__" in vars(klass):
+            skorch_names |= set(inspect.signature(klass.__init__).parameters)
+    names = inspect.signature(cls.__init__).parameters
+    return tuple(name for name in names if name not in skorch_names | {"self", "kwargs"})
+
+
+class BaseDNANet(MixedPrecisionMixin, NeuralNet):
+    """Shared plumbing of the network estimators over DNA sequences.
+
+    Subclasses set ``_default_module`` and ``_module_params`` (constructor
+    parameters handed to the default module), implement ``_check_targets``
+    (targets as the loss wants them) and ``_n_outputs``, and may extend
+    ``_default_callbacks`` and ``_after_fit``. Their ``__init__`` lists every
+    parameter and ends with ``super().__init__(**init_arguments(locals()))``:
+    parameters that skorch does not know become attributes here.
+    """
+
+    _parameter_constraints = {
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+        "mixed_precision": [StrOptions({"bfloat16", "float16"}), None],
+        "alphabet": [StrOptions({"DNA", "RNA"})],
+    }
+    _default_module = None
+    _module_params = ()
+
+    # Pickle the callbacks with the module and optimizer, through skorch's
+    # map_location path: the learning-rate scheduler holds the optimizer (and
+    # EarlyStopping(load_best=True) a copy of the weights), so a model fitted on
+    # a GPU would otherwise fail to unpickle on a CPU-only machine (the trap of
+    # skorch issue #1096), and the optimizer would be stored twice.
+    cuda_dependent_attributes_ = ["callbacks"]
+
+    def __init__(self, module, **params):
+        own = _own_parameter_names(type(self))
+        skorch_params = {name: value for name, value in params.items() if name not in own}
+        # skorch does not shuffle training batches by default; data sorted by
+        # class (as many sequence files are) then trains on one-class batches.
+        super().__init__(module, **{"iterator_train__shuffle": True, **skorch_params})
+        for name in own:
+            setattr(self, name, params[name])
+
+    # ------------------------------------------------------------- checking
+    def _check_params(self):
+        constraints = {}
+        for klass in reversed(type(self).__mro__):
+            constraints.update(vars(klass).get("_parameter_constraints", {}))
+        validate_parameter_constraints(
+            constraints, self.get_params(deep=False), caller_name=type(self).__name__
+        )
+        device = torch.device(self.device) if self.device is not None else None
+        if device is not None and device.type == "cuda" and not torch.cuda.is_available():
+            raise ValueError(
+                f"device={self.device!r}, but torch sees no CUDA device "
+                "(torch.cuda.is_available() is False: no GPU, or a CPU-only build of torch). "
+                "Use device='cpu'."
+            )
+        routed = set(self.get_params_for("module"))
+        both = sorted(routed & set(self._module_params)) if self._uses_default_module() else []
+        if both:
+            raise ValueError(
+                f"module__{both[0]} and {both[0]} both set the module's {both[0]!r}; set "
+                f"{type(self).__name__}({both[0]}=...) only."
+            )
+
+    def _uses_default_module(self):
+        return self.module is self._default_module
+
+    @property
+    def _default_callbacks(self):
+        # The finite-loss guard stops a diverging fit with a clear error.
+        callbacks = [*super()._default_callbacks, ("finite_loss", FiniteLossGuard())]
+        if self.verbose >= 2:
+            callbacks.append(("progress_bar", ProgressBar(postfix_keys=["train_loss"])))
+        return callbacks
+
+    def initialize_module(self):
+        kwargs = {"n_outputs": self._n_outputs(), "max_length": self.n_positions_}
+        if self._uses_default_module():
+            kwargs.update({name: getattr(self, name) for name in self._module_params})
+        self.module_ = self.initialized_instance(
+            self.module, {**kwargs, **self.get_params_for("module")}
+        )
+        return self
+
+    def check_data(self, X, y):
+        pass  # validated in _fit; skorch's check would relabel classes
+
+    # ---------------------------------------------------------------- input
+    def _validate_sequences(self, X, *, reset):
+        """``(codes, lengths)`` of the caller's sequences (rows of a memmap stay on disk)."""
+        max_length = None if reset else self.n_positions_
+        return check_sequences(X, allow_memmap=True, alphabet=self.alphabet, max_length=max_length)
+
+    def _encode(self, X):
+        check_is_fitted(self, "n_positions_")
+        return self._validate_sequences(X, reset=False)
+
+    def _as_dataset(self, codes, lengths, y=None, sample_weight=None):
+        return CodesDataset(
+            codes, lengths, y, n_positions=self.n_positions_, sample_weight=sample_weight
+        )
+
+    def get_iterator(self, dataset, training=False):
+        """skorch's DataLoader, fetching each batch with one fancy index (see ``_data``)."""
+        prefix = "iterator_train" if training else "iterator_valid"
+        kwargs = {"collate_fn": collate_batch, **self.get_params_for(prefix)}
+        kwargs.setdefault("batch_size", self.batch_size)
+        if kwargs["batch_size"] == -1:
+            kwargs["batch_size"] = len(dataset)
+        if "sampler" not in kwargs and "batch_sampler" not in kwargs:
+            kwargs["batch_sampler"] = BatchIndices(
+                len(dataset),
+                kwargs.pop("batch_size"),
+                shuffle=kwargs.pop("shuffle", False),
+                drop_last=kwargs.pop("drop_last", False),
+            )
+        return getattr(self, prefix)(dataset, **kwargs)
+
+    def infer(self, x, **fit_params):
+        if isinstance(x, Mapping) and "sample_weight" in x:  # for the loss, not the module
+            x = {key: value for key, value in x.items() if key != "sample_weight"}
+        return super().infer(x, **fit_params)
+
+    # ------------------------------------------------------------- weights
+    def _sample_weights(self, sample_weight, y, n_samples):
+        """Loss weight of each sequence, mean 1, or None when all are equal."""
+        if sample_weight is None:
+            return None
+        weights = _check_sample_weight(sample_weight, np.empty((n_samples, 0)), dtype=np.float64)
+        if (weights < 0).any() or not weights.sum() > 0:
+            raise ValueError(
+                "sample_weight must be non-negative with a positive sum; got "
+                f"min {weights.min()}, sum {weights.sum()}."
+            )
+        return (weights / weights.mean()).astype(np.float32)
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        output = y_pred[0] if isinstance(y_pred, tuple) else y_pred
+        weights = X.get("sample_weight") if isinstance(X, Mapping) else None
+        if weights is None:
+            return super().get_loss(output, y_true, X=X, training=training)
+        with _per_sample(self.criterion_):
+            losses = super().get_loss(output, y_true, X=X, training=training)
+        losses = losses.reshape(len(losses), -1).mean(dim=1)  # multi-output: mean per sequence
+        return (losses * weights.to(losses.device, losses.dtype)).mean()
+
+    # ------------------------------------------------------------- seeding
+    def _keep_global_rng(self):
+        # every DataLoader iterator draws its base seed from the global torch RNG,
+        # so prediction would otherwise advance the caller's RNG state
+        return private_torch_rng(self.device)
+
+    def _seeded(self):
+        if self.random_state is None:
+            seed = int(np.random.SeedSequence().generate_state(1)[0])
+        elif isinstance(self.random_state, np.random.RandomState):
+            seed = int(self.random_state.randint(2**31 - 1))
+        else:
+            seed = int(self.random_state)
+        return private_torch_rng(self.device, seed)
+
+    # ------------------------------------------------------------- fitting
+    def _fit(self, X, y, sample_weight, *, reset, classes=None, **fit_params):
+        self._check_params()
+        codes, lengths = self._validate_sequences(X, reset=reset)
+        if y is None and hasattr(X, "target"):  # a labelled SequenceMemmap
+            y = X.target
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but y is None.")
+        y = self._check_targets(y, len(lengths), reset=reset, classes=classes)
+        if reset:
+            self.n_positions_ = int(codes.shape[1])
+        weights = self._sample_weights(sample_weight, y, len(lengths))
+        data = self._as_dataset(codes, lengths, y, sample_weight=weights)
+        with self._seeded():
+            if reset:
+                self.initialize()
+            try:
+                NeuralNet.partial_fit(self, data, y, **fit_params)
+            except TrainingDivergedError:
+                self._forget_fit()
+                raise
+            self._after_fit(data)
+        return self
+
+    def _after_fit(self, data):
+        pass
+
+    def _forget_fit(self):
+        """A diverged network is no model: predict refuses it, the next fit starts afresh.
+
+        ``history_`` and ``module_`` stay for diagnosis.
+        """
+        self.initialized_ = False
+        for name in ("n_positions_", "saliency_"):
+            self.__dict__.pop(name, None)
+
+    # ----------------------------------------------------------- predicting
+    def _predict_batches(self, X):
+        """The model's output over ``X`` (after ``predict_nonlinearity``), one array."""
+        if isinstance(X, torch.utils.data.Dataset):  # skorch's validation scoring
+            data = X
+        else:
+            data = self._as_dataset(*self._encode(X))
+        # skorch keeps one small array per batch and concatenates them; left between
+        # the large freed buffers of later batches, they fragment the heap (resident
+        # memory reached 2.2 GB over 1M sequences). One array, filled in place:
+        nonlin = self._get_predict_nonlinearity()
+        out, start = None, 0
+        with self._keep_global_rng():
+            for y_pred in self.forward_iter(data, training=False):
+                batch = to_numpy(nonlin(y_pred[0] if isinstance(y_pred, tuple) else y_pred))
+                if out is None:
+                    out = np.empty((len(data), *batch.shape[1:]), dtype=batch.dtype)
+                out[start : start + len(batch)] = batch
+                start += len(batch)
+        return out
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.three_d_array = True
+        tags.input_tags.string = True
+        tags.non_deterministic = False
+        return tags
+
+    # ------------------------------------------------------------ persistence
+    def __getstate__(self):
+        state = super().__getstate__()
+        state["_sklearn_attngen_version"] = __version__
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        _check_version(type(self).__name__, state.pop("_sklearn_attngen_version", "unknown"))
+        super().__setstate__(state)
+
+    def _fitted_attributes(self):
+        """Fitted attributes beside the weights, for ``save_params(f_attributes=...)``."""
+        attributes = {"n_positions": int(self.n_positions_)}
+        if hasattr(self, "saliency_"):
+            attributes["saliency"] = np.asarray(self.saliency_).tolist()
+        return attributes
+
+    def _set_fitted_attributes(self, attributes):
+        self.n_positions_ = int(attributes["n_positions"])
+        if "saliency" in attributes:
+            self.saliency_ = np.asarray(attributes["saliency"], dtype=np.float64)
+
+    def save_params(self, *args, f_attributes=None, **kwargs):
+        """skorch's ``save_params``, plus the fitted attributes as JSON.
+
+        Parameters
+        ----------
+        *args, **kwargs
+            As in :meth:`skorch.NeuralNet.save_params`: ``f_params``,
+            ``f_optimizer``, ``f_criterion``, ``f_history``, ``use_safetensors``.
+        f_attributes : str, path-like or file object, default=None
+            Where to write the fitted attributes (``classes_`` or the target
+            shape, ``n_positions_``, ``saliency_``), the network's constructor
+            parameters and the package version, as JSON. With ``f_params``
+            this is all :meth:`load_params` needs to rebuild the fitted model
+            in a new estimator, without unpickling anything.
+
+        Examples
+        --------
+        >>> import io
+        >>> from sklearn_attngen import AttnGenClassifier
+        >>> X, y = ["ACGTTGCA", "TTTTAAAA"] * 4, [0, 1] * 4
+        >>> params = dict(n_filters=4, n_blocks=0, max_epochs=1, verbose=0, random_state=0)
+        >>> clf = AttnGenClassifier(**params).fit(X, y)
+        >>> weights, attributes = io.BytesIO(), io.StringIO()
+        >>> clf.save_params(f_params=weights, f_attributes=attributes)
+        >>> _ = weights.seek(0), attributes.seek(0)
+        >>> new = AttnGenClassifier(**params)
+        >>> new.load_params(f_params=weights, f_attributes=attributes)
+        >>> bool((new.predict_proba(X) == clf.predict_proba(X)).all())
+        True
+        """
+        if f_attributes is not None:
+            check_is_fitted(self, "n_positions_")
+            attributes = {
+                "estimator": type(self).__name__,
+                "sklearn_attngen_version": __version__,
+                "module_params": self._network_params(),
+                **self._fitted_attributes(),
+            }
+            _write_text(f_attributes, json.dumps(attributes))
+        return super().save_params(*args, **kwargs)
+
+    def _network_params(self):
+        """The constructor parameters that shape the network (JSON values only)."""
+        params = {name: getattr(self, name) for name in self._module_params}
+        params.update(self.get_params_for("module"))
+        return {
+            name: value
+            for name, value in params.items()
+            if isinstance(value, (bool, int, float, str, type(None)))
+        }
+
+    def load_params(self, *args, f_attributes=None, **kwargs):
+        """skorch's ``load_params``, into a new estimator too.
+
+        Parameters
+        ----------
+        *args, **kwargs
+            As in :meth:`skorch.NeuralNet.load_params`: ``f_params``,
+            ``f_optimizer``, ``f_criterion``, ``f_history``, ``checkpoint``,
+            ``use_safetensors``. Tensors are read with
+            ``torch.load(weights_only=True)`` (skorch's default), which runs
+            no code from the file.
+        f_attributes : str, path-like or file object, default=None
+            The JSON written by ``save_params(f_attributes=...)``. Sets the
+            fitted attributes and initialises the network with their shape if
+            it is not initialised yet. Raises a ``ValueError`` naming the
+            parameter when the network was saved with other constructor
+            parameters (e.g. ``n_filters``); warns with
+            :class:`~sklearn_attngen.exceptions.InconsistentVersionWarning`
+            when another package version wrote it.
+        """
+        if f_attributes is not None:
+            attributes = json.loads(_read_text(f_attributes))
+            if attributes.get("estimator") != type(self).__name__:
+                raise ValueError(
+                    f"f_attributes was saved by {attributes.get('estimator')!r}; load it into "
+                    f"that estimator, not {type(self).__name__}."
+                )
+            _check_version(
+                type(self).__name__, attributes.get("sklearn_attngen_version", "unknown")
+            )
+            saved, current = attributes.get("module_params", {}), self._network_params()
+            for name in sorted(set(saved) | set(current)):
+                if saved.get(name) != current.get(name):
+                    raise ValueError(
+                        f"The parameters were saved from a network with {name}="
+                        f"{saved.get(name)!r}, but this {type(self).__name__} has {name}="
+                        f"{current.get(name)!r}; build it with {name}={saved.get(name)!r} "
+                        "to load them."
+                    )
+            self._set_fitted_attributes(attributes)
+            if not self.initialized_:
+                with self._keep_global_rng():
+                    self.initialize()
+        elif not self.initialized_ and not hasattr(self, "n_positions_"):
+            raise ValueError(
+                f"load_params into an unfitted {type(self).__name__} needs f_attributes (as "
+                "written by save_params(f_attributes=...)): the network's shape depends on "
+                "fitted attributes that the parameter files do not hold."
+            )
+        return super().load_params(*args, **kwargs)
+
+
+@contextlib.contextmanager
+def _per_sample(criterion):
+    """The criterion with ``reduction="none"`` for the duration: one loss per sequence."""
+    if not hasattr(criterion, "reduction"):
+        raise TypeError(
+            f"sample_weight and class_weight need a criterion with a 'reduction' attribute "
+            f"(as torch's losses have); {type(criterion).__name__} has none."
+        )
+    reduction, criterion.reduction = criterion.reduction, "none"
+    try:
+        yield
+    finally:
+        criterion.reduction = reduction
+
+
+def _check_version(estimator_name, original_version):
+    if original_version != __version__:
+        warnings.warn(
+            InconsistentVersionWarning(
+                estimator_name=estimator_name,
+                current_version=__version__,
+                original_version=original_version,
+            ),
+            stacklevel=3,
+        )
+
+
+def _write_text(f, text):
+    if isinstance(f, (str, os.PathLike)):
+        with open(f, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    elif isinstance(f, (io.RawIOBase, io.BufferedIOBase)):
+        f.write(text.encode("utf-8"))
+    else:
+        f.write(text)
+
+
+def _read_text(f):
+    if isinstance(f, (str, os.PathLike)):
+        with open(f, encoding="utf-8") as handle:
+            return handle.read()
+    data = f.read()
+    return data.decode("utf-8") if isinstance(data, bytes) else data
