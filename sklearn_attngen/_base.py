@@ -189,10 +189,10 @@ class BaseDNANet(MixedPrecisionMixin, NeuralNet):
         if sample_weight is None:
             return None
         weights = _check_sample_weight(sample_weight, np.empty((n_samples, 0)), dtype=np.float64)
-        if (weights < 0).any() or not weights.sum() > 0:
+        if (weights < 0).any():
+            i = int(np.argmax(weights < 0))
             raise ValueError(
-                "sample_weight must be non-negative with a positive sum; got "
-                f"min {weights.min()}, sum {weights.sum()}."
+                f"sample_weight[{i}] = {weights[i]}; weights must be non-negative."
             )
         return (weights / weights.mean()).astype(np.float32)
 

@@ -23,6 +23,7 @@ from sklearn.pipeline import Pipeline
 
 from sklearn_attngen import AttnGenClassifier, CNNBaselineClassifier, SequenceEncoder
 from sklearn_attngen.callbacks import mask_fraction_at
+from sklearn_attngen.exceptions import TrainingDivergedError
 from sklearn_attngen.preprocessing import codes_to_one_hot, encode_sequences
 from sklearn_attngen.utils import pad_codes
 
@@ -131,6 +132,7 @@ def test_input_forms_give_identical_predictions(fitted, data):
         "Series": pd.Series(X, index=np.arange(100, 100 + len(X))),
         "lower case": [s.lower() for s in X],
         "one-hot": codes_to_one_hot(codes),
+        "one-hot (n, 4, L)": codes_to_one_hot(codes, layout="NCL"),
         "codes": codes,
     }
     reference = fitted.predict_proba(X)
@@ -139,6 +141,24 @@ def test_input_forms_give_identical_predictions(fitted, data):
         np.testing.assert_array_equal(fitted.predict_proba(X_form), reference, err_msg=name)
         np.testing.assert_array_equal(fitted.saliency(X_form), reference_saliency, err_msg=name)
         np.testing.assert_array_equal(fitted.predict(X_form), fitted.predict(X), err_msg=name)
+
+
+def test_rna_alphabet(fitted, data):
+    X, y = data
+    rna = [s.replace("T", "U") for s in X]
+    as_rna = clone(fitted).set_params(alphabet="RNA")
+    np.testing.assert_array_equal(
+        as_rna.fit(rna, y).predict_proba(rna), clone(fitted).fit(X, y).predict_proba(X)
+    )
+    with pytest.raises(ValueError, match=r"X\[0\]: invalid character 'T'.*A, C, G, U"):
+        as_rna.predict(X)
+
+
+def test_predict_log_proba(fitted, data):
+    X, _ = data
+    np.testing.assert_allclose(
+        np.exp(fitted.predict_log_proba(X)), fitted.predict_proba(X), rtol=1e-6
+    )
 
 
 def test_fit_on_one_hot_equals_fit_on_strings(data):
@@ -581,6 +601,24 @@ def test_predict_errors(fitted, data):
             method(np.zeros((2, 30)))
     # the failed calls changed nothing
     np.testing.assert_array_equal(fitted.predict_proba(X), before)
+
+
+def test_cuda_without_cuda_is_a_clear_error(data):
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    with pytest.raises(ValueError, match=r"device='cuda', but torch sees no CUDA device"):
+        tiny(device="cuda").fit(*data)
+
+
+def test_exploding_finite_loss_stops_the_fit(data):
+    X, y = data
+    clf = tiny(lr=1e3, max_epochs=3)
+    with pytest.raises(TrainingDivergedError, match="exploded") as info:
+        clf.fit(X, y)
+    assert np.isfinite(clf.history_[-1, "train_loss"])  # finite, yet no model
+    assert info.value.epoch == len(clf.history_)
+    with pytest.raises(NotFittedError):
+        clf.predict(X)
 
 
 def test_warm_start_and_partial_fit_reject_longer_sequences(data):

@@ -998,6 +998,14 @@ def test_load_params_needs_the_fitted_attributes(tmp_path, fitted):
         attngen().save_params(f_attributes=tmp_path / "b.json")
 
 
+def test_load_params_into_another_architecture_names_the_parameter(tmp_path, fitted):
+    files = {"f_params": tmp_path / "w.pt", "f_attributes": tmp_path / "a.json"}
+    fitted["attngen"].save_params(**files)
+    other = attngen().set_params(n_filters=fitted["attngen"].n_filters + 1)
+    with pytest.raises(ValueError, match=r"saved from a network with n_filters=\d+, but"):
+        other.load_params(**files)
+
+
 class Payload:
     """Unpickling this sets ``Payload.ran``: stands for any code in a malicious file."""
 
