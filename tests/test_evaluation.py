@@ -389,6 +389,7 @@ def test_compare_better_model_on_many_sequences_gives_small_p():
         assert test.ci_low <= test.difference <= test.ci_high
         assert test.difference == pytest.approx(result.mean["kmer"][m] - result.mean["dummy"][m])
     assert result.mcnemar["kmer", "dummy"].pvalue_midp.max() < 1e-6
+    assert "< 0.004" in str(result)  # every resample agreed: p at its floor 2 / 501
     assert (result.mcnemar["kmer", "dummy"].n_only_a_correct > 100).all()
 
 
@@ -414,6 +415,27 @@ def test_compare_bootstrap_is_the_public_test_on_the_stored_predictions():
     assert not np.array_equal(
         other.bootstrap["kmer", "dummy"].mcc.distribution,
         result.bootstrap["kmer", "dummy"].mcc.distribution,
+    )
+
+
+def test_compare_decision_function_scores_are_tested_too():
+    from sklearn.svm import LinearSVC
+
+    X, y = _separable(80)
+    result = compare_estimators(
+        {"svm": make_pipeline(KmerEncoder(k=2), LinearSVC()), "kmer": _kmer()},
+        X,
+        y,
+        X,
+        y,
+        n_seeds=2,
+        n_bootstrap=100,
+    )
+    assert result.y_score["svm"].shape == (2, 80)  # decision_function: one column
+    assert result.y_score["kmer"].shape == (2, 80, 2)  # predict_proba
+    test = result.bootstrap["svm", "kmer"].roc_auc
+    assert test.difference == pytest.approx(
+        result.mean["svm"]["roc_auc"] - result.mean["kmer"]["roc_auc"]
     )
 
 

@@ -280,6 +280,10 @@ class EstimatorComparison:
         def p(value):
             return "n/a" if np.isnan(value) else f"{value:.3g}"
 
+        def p_boot(value):  # at the floor 2 / (1 + n_bootstrap) every resample agreed
+            floor = 2 / (1 + self.n_bootstrap)
+            return f"< {2 / self.n_bootstrap:.2g}" if value <= floor else p(value)
+
         level = f"{100 * self.confidence_level:g} %"
         lines += [
             "",
@@ -306,7 +310,7 @@ class EstimatorComparison:
             mcnemar = p(r["pvalue_mcnemar_midp_max"]) if r["metric"] == "accuracy" else ""
             lines.append(
                 f"{r['pair']:<{pair_width}}  {r['metric']:<8}  {difference:>10}  "
-                f"{interval:>20}  {p(r['pvalue_bootstrap']):>11}  {mcnemar:>9}  {seeds:>15}"
+                f"{interval:>20}  {p_boot(r['pvalue_bootstrap']):>11}  {mcnemar:>9}  {seeds:>15}"
             )
         if any_na:
             lines.append(_NA_NOTE)
