@@ -5,11 +5,14 @@ appended; nothing is typed in by hand except the published scores of other
 models, each with its source.
 """
 
+import base64
 import platform
+import zlib
 from collections import defaultdict
 
 import numpy as np
 from scipy import stats
+from sklearn.utils import Bunch
 
 # Matthews correlation x 100 on the GUE test sets, as published in the DNABERT-2
 # paper's GUE results table. The original could not be opened from the machine this was
@@ -29,6 +32,26 @@ PUBLISHED_SOURCE = (
     "the original before quoting"
 )
 MODEL_NAMES = {"kmer": "6-mer + LR", "cnn": "GB CNN", "attngen": "AttnGen"}
+METRICS = ("accuracy", "mcc", "roc_auc")
+ALPHA = 0.05
+N_BOOTSTRAP = 2000
+PROBA_SCALE = 65535  # probabilities are stored rounded to 1 / 65535 (uint16)
+TEST_RULE = (
+    "Two sources of variation are tested apart. **Over test sequences:** a paired "
+    f"bootstrap ({N_BOOTSTRAP:,} resamples of the test sequences, drawn within each class; "
+    "each model's score on a resample is the mean over its seeds; "
+    "`sklearn_attngen.evaluation.paired_bootstrap_test`, random_state=0), and McNemar's "
+    "mid-p test of accuracy on each seed's pair of predictions (a single-run model is "
+    "paired with every seed of the other; the largest p is shown). **Over seeds:** a paired "
+    "t-test of the per-seed scores; against the deterministic 6-mer + LR (one fit), a "
+    "one-sample t-test of AttnGen's seeds against its value. The test over seeds holds the "
+    "test set fixed, so on its own it only says that a ranking survives retraining on these "
+    f"test sequences. **A difference counts as significant (a claim as held) only where "
+    f"p < {ALPHA} both in the bootstrap over test sequences and in the test over seeds**; "
+    "where the test over seeds is undefined ('-': fewer than 2 seeds, or the same difference "
+    "on every seed), the bootstrap alone decides. McNemar is shown beside the bootstrap as a "
+    "check; it does not enter the reading."
+)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -42,19 +65,76 @@ def _pct(values):
 
 
 def _n_fit(record):
-    """Training rows used: recorded since the runs record it, else the cap that was asked."""
-    return record.get("n_fit", f"≤ {record['n_train']}")
+    """Training rows used; the cap that was asked where neither the run nor the data told."""
+    if "n_fit" in record:
+        return f"{record['n_fit']:,}"
+    return f"≤ {record['n_train']:,} (not recorded)"
+
+
+# --------------------------------------------------------------------------- per-sequence
+def _encode(array, dtype):
+    data = np.ascontiguousarray(array, dtype=dtype).tobytes()
+    return base64.b64encode(zlib.compress(data, 9)).decode("ascii")
+
+
+def _decode(text, dtype):
+    return np.frombuffer(zlib.decompress(base64.b64decode(text)), dtype=dtype)
+
+
+def pack_predictions(classes, y_true, proba):
+    """One run's per-sequence test results, compact enough for a JSON line.
+
+    True and predicted labels as class indices (uint8; the prediction is the
+    arg-max of ``proba``, as the recorded scores use), probabilities rounded to
+    1/65535 (uint16; for two classes only the second class's), each zlib-compressed
+    and base64-encoded: about 5 characters per test sequence for two classes.
+    """
+    classes = np.asarray(classes)
+    if len(classes) > 255:
+        raise ValueError(f"{len(classes)} classes do not fit in uint8 labels.")
+    index = {c: i for i, c in enumerate(classes.tolist())}
+    proba = np.asarray(proba, dtype=np.float64)
+    kept = proba[:, 1] if proba.shape[1] == 2 else proba
+    return dict(
+        classes=classes.tolist(),
+        n=len(proba),
+        y_true=_encode([index[c] for c in np.asarray(y_true).tolist()], np.uint8),
+        y_pred=_encode(proba.argmax(axis=1), np.uint8),
+        proba=_encode(np.rint(np.clip(kept, 0, 1) * PROBA_SCALE), "<u2"),
+        proba_scale=PROBA_SCALE,
+    )
+
+
+def unpack_predictions(record):
+    """(classes, y_true, y_pred, y_score) of a run, as class indices and scores."""
+    packed = record["per_sequence"]
+    n, k = packed["n"], len(packed["classes"])
+    score = _decode(packed["proba"], "<u2").astype(np.float64) / packed["proba_scale"]
+    return Bunch(
+        classes=packed["classes"],
+        y_true=_decode(packed["y_true"], np.uint8).astype(np.intp),
+        y_pred=_decode(packed["y_pred"], np.uint8).astype(np.intp),
+        y_score=score if k == 2 else score.reshape(n, k),
+    )
 
 
 def _p(value):
     return "-" if value is None or np.isnan(value) else f"{value:.3g}"
 
 
+def _p_boot(value):
+    """A bootstrap p-value; at its floor 2 / (1 + N_BOOTSTRAP) every resample agreed."""
+    if value is not None and value <= 2 / (1 + N_BOOTSTRAP):
+        return f"< {2 / N_BOOTSTRAP:.3g}"
+    return _p(value)
+
+
 def _paired_p(a, b):
-    """Two-sided paired t-test p-value; None with < 2 pairs or identical differences.
+    """Two-sided paired t-test p-value over seeds; None with < 2 pairs or identical differences.
 
     Identical differences (e.g. every seed one test sequence better) leave the
-    t statistic undefined, and are not evidence of anything either way.
+    t statistic undefined, and are not evidence of anything either way: the
+    same reading as ``EstimatorComparison.seed_pvalues``.
     """
     a, b = np.asarray(a, float), np.asarray(b, float)
     if len(a) < 2 or np.allclose(a - b, (a - b)[0]):
@@ -69,10 +149,87 @@ def _one_sample_p(a, value):
     return float(stats.ttest_1samp(a, value).pvalue)
 
 
+def _sequence_test(runs_a, runs_b):
+    """Paired bootstrap and McNemar over the test sequences; None if a run lacks them."""
+    from sklearn_attngen.evaluation import mcnemar_test, paired_bootstrap_test
+
+    if not runs_a or not runs_b or not all("per_sequence" in r for r in runs_a + runs_b):
+        return None
+    a, b = [unpack_predictions(r) for r in runs_a], [unpack_predictions(r) for r in runs_b]
+    y_true, classes = a[0].y_true, a[0].classes
+    for u in a + b:
+        if u.classes != classes or not np.array_equal(u.y_true, y_true):
+            raise ValueError("runs compared over test sequences hold different test sets")
+    boot = paired_bootstrap_test(
+        y_true,
+        np.stack([u.y_pred for u in a]),
+        np.stack([u.y_pred for u in b]),
+        y_score_a=np.stack([u.y_score for u in a]),
+        y_score_b=np.stack([u.y_score for u in b]),
+        classes=np.arange(len(classes)),
+        n_bootstrap=N_BOOTSTRAP,
+        random_state=0,
+    )
+    if len(a) != len(b):  # a deterministic model's one run: paired with every run
+        pairs = [(x, y) for x in a for y in b]
+    else:
+        pairs = list(zip(a, b, strict=True))  # the same seeds, in order
+    midp = [mcnemar_test(y_true, x.y_pred, y.y_pred).pvalue_midp for x, y in pairs]
+    return Bunch(bootstrap=boot, mcnemar=max(midp), n_test=len(y_true))
+
+
+def _comparison(runs_a, runs_b, b_deterministic=False):
+    """Difference of ``runs_a`` over ``runs_b`` per metric, tested over seeds and sequences.
+
+    Runs are paired by seed (only the common seeds are kept), except against a
+    deterministic model (the 6-mer: one run), whose value is compared with a
+    one-sample test over the other side's seeds.
+    """
+    if b_deterministic:
+        runs_b = runs_b[:1]
+    else:
+        by_seed = {r["seed"]: r for r in runs_b}
+        runs_a = [r for r in runs_a if r["seed"] in by_seed]
+        runs_b = [by_seed[r["seed"]] for r in runs_a]
+    if not runs_a or not runs_b:
+        return None
+    sequences = _sequence_test(runs_a, runs_b)
+    out = Bunch(n_seeds=(len(runs_a), len(runs_b)), mcnemar=None, recorded=sequences is not None)
+    if sequences is not None:
+        out.mcnemar = sequences.mcnemar
+    for m in METRICS:
+        a, b = [r[m] for r in runs_a], [r[m] for r in runs_b]
+        p_seeds = _one_sample_p(a, b[0]) if b_deterministic else _paired_p(a, b)
+        boot = sequences.bootstrap[m] if sequences is not None else None
+        out[m] = Bunch(
+            difference=float(np.mean(a) - np.mean(b)),
+            p_seeds=p_seeds,
+            p_sequences=boot.pvalue if boot else None,
+            ci=(boot.ci_low, boot.ci_high) if boot else None,
+        )
+    return out
+
+
+def significant(test):
+    """The report's rule: p < ALPHA over test sequences, and over seeds where defined."""
+    if test is None or test.p_sequences is None:
+        return False
+    return test.p_sequences < ALPHA and (test.p_seeds is None or test.p_seeds < ALPHA)
+
+
+def _verdict(test):
+    if test is None or test.p_sequences is None:
+        return "not tested over sequences"
+    if not significant(test):
+        return "not significant"
+    return "higher" if test.difference > 0 else "lower"
+
+
 class Records:
     """Index of the run records by (dataset, model, mask_fraction) -> {seed: record}."""
 
     def __init__(self, records):
+        self._compared = {}
         self.acc = defaultdict(dict)
         self.motif = defaultdict(dict)
         for r in records:
@@ -88,12 +245,27 @@ class Records:
     def fractions(self, dataset):
         return sorted({p for d, m, p in self.acc if d == dataset and m == "attngen"})
 
+    def compare(self, dataset, a, b):
+        """``_comparison`` of (model, mask_fraction) ``a`` against ``b``; computed once."""
+        key = (dataset, a, b)
+        if key not in self._compared:
+            self._compared[key] = _comparison(
+                self.runs(dataset, *a), self.runs(dataset, *b), b_deterministic=b[0] == "kmer"
+            )
+        return self._compared[key]
+
+    def missing_sequences(self):
+        """Accuracy runs recorded without per-sequence predictions."""
+        return sum(
+            "per_sequence" not in r for by_seed in self.acc.values() for r in by_seed.values()
+        )
+
 
 # --------------------------------------------------------------------------- tables
 def accuracy_table(rec, datasets, metric):
     lines = [
-        "| data set | n train | n test | 6-mer + LR | GB CNN | AttnGen | p AttnGen vs CNN "
-        "| p AttnGen vs 6-mer |",
+        "| data set | n train | n test | 6-mer + LR | GB CNN | AttnGen "
+        "| p AttnGen vs CNN: sequences / seeds | p AttnGen vs 6-mer: sequences / seeds |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for d in datasets:
@@ -101,17 +273,55 @@ def accuracy_table(rec, datasets, metric):
         if not (kmer or cnn or attn):
             continue
         first = (attn or cnn or kmer)[0]
-        by_cnn = {r["seed"]: r[metric] for r in cnn}
-        pairs = [(r[metric], by_cnn[r["seed"]]) for r in attn if r["seed"] in by_cnn]
-        p_cnn = _paired_p(*zip(*pairs, strict=True)) if pairs else None
-        p_kmer = _one_sample_p([r[metric] for r in attn], kmer[0][metric]) if kmer else None
+        tests = []
+        for baseline in ("cnn", "kmer"):
+            c = rec.compare(d, ("attngen", 0.0), (baseline, 0.0))
+            t = c[metric] if c else None
+            tests.append(f"{_p_boot(t.p_sequences)} / {_p(t.p_seeds)}" if t else "-")
         cells = [_pct([r[metric] for r in runs]) for runs in (kmer, cnn, attn)]
         lines.append(
             f"| {d} | {_n_fit(first)} | {first['n_test']} | "
             + " | ".join(cells)
-            + f" | {_p(p_cnn)} | {_p(p_kmer)} |"
+            + f" | {' | '.join(tests)} |"
         )
     return lines
+
+
+def sequence_table(rec, datasets):
+    """AttnGen minus each baseline, with the bootstrap interval, McNemar and the reading."""
+    lines = [
+        "| data set | n test | AttnGen minus | Δ accuracy (points) | 95 % interval over "
+        "sequences | p bootstrap | p McNemar (largest) | p seeds | reading | Δ MCC x 100 "
+        "[95 % interval] | reading | Δ ROC-AUC x 100 [95 % interval] | reading |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for d in datasets:
+        for baseline in ("cnn", "kmer"):
+            c = rec.compare(d, ("attngen", 0.0), (baseline, 0.0))
+            if c is None:
+                continue
+            n_test = rec.runs(d, "attngen")[0]["n_test"]
+            acc = c.accuracy
+            cells = [
+                d,
+                str(n_test),
+                MODEL_NAMES[baseline],
+                f"{100 * acc.difference:+.2f}",
+                _interval(acc.ci),
+                _p_boot(acc.p_sequences),
+                _p(c.mcnemar),
+                _p(acc.p_seeds),
+                _verdict(acc),
+            ]
+            for m in ("mcc", "roc_auc"):
+                t = c[m]
+                cells += [f"{100 * t.difference:+.2f} {_interval(t.ci)}", _verdict(t)]
+            lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def _interval(ci):
+    return "-" if ci is None else f"[{100 * ci[0]:+.2f}, {100 * ci[1]:+.2f}]"
 
 
 def published_table(rec, datasets):
@@ -137,26 +347,24 @@ def published_table(rec, datasets):
 
 def sweep_table(rec, datasets):
     lines = [
-        "| data set | mask fraction | n seeds | accuracy % | Δ vs 0 (paired) | p | deletion AUC "
-        "| random-deletion AUC | top-10 % deleted | random 10 % deleted |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| data set | mask fraction | n seeds | accuracy % | Δ vs 0 (paired) | p sequences "
+        "| p seeds | deletion AUC | random-deletion AUC | top-10 % deleted "
+        "| random 10 % deleted |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for d in datasets:
-        base = {r["seed"]: r for r in rec.runs(d, "attngen")}
         for p in rec.fractions(d):
             runs = rec.runs(d, "attngen", p)
-            paired = [
-                (r["accuracy"], base[r["seed"]]["accuracy"]) for r in runs if r["seed"] in base
-            ]
-            delta, pval = "-", None
-            if p > 0 and paired:
-                a, b = zip(*paired, strict=True)
-                delta = f"{100 * np.mean(np.subtract(a, b)):+.2f}"
-                pval = _paired_p(a, b)
+            c = rec.compare(d, ("attngen", p), ("attngen", 0.0)) if p > 0 else None
+            delta, p_seq, p_seeds = "-", None, None
+            if c is not None:
+                delta = f"{100 * c.accuracy.difference:+.2f}"
+                p_seq, p_seeds = c.accuracy.p_sequences, c.accuracy.p_seeds
             i = runs[0]["deletion_fractions"].index(0.1)
             lines.append(
                 f"| {d} | {p} | {len(runs)} | {_pct([r['accuracy'] for r in runs])} | {delta} "
-                f"| {_p(pval)} | {np.mean([r['deletion_auc'] for r in runs]):.4f} "
+                f"| {_p_boot(p_seq)} | {_p(p_seeds)} "
+                f"| {np.mean([r['deletion_auc'] for r in runs]):.4f} "
                 f"| {np.mean([r['random_deletion_auc'] for r in runs]):.4f} "
                 f"| {_pct([r['deletion_accuracy'][i] for r in runs])} "
                 f"| {_pct([r['random_deletion_accuracy'][i] for r in runs])} |"
@@ -239,6 +447,10 @@ def print_tables(records, datasets, show=False):
         ("Test MCC x 100", accuracy_table(rec, real, "mcc")),
         ("Test ROC-AUC x 100", accuracy_table(rec, real, "roc_auc")),
         (
+            "AttnGen against the baselines over test sequences (differences in points)",
+            sequence_table(rec, real),
+        ),
+        (
             "Masking sweep (AttnGen)",
             sweep_table(rec, real) if any(len(rec.fractions(d)) > 1 for d in real) else [],
         ),
@@ -264,38 +476,53 @@ def reading(rec, datasets):
     """Plain statements of where the paper's claims held, computed from the records."""
     real = [d for d in datasets if d != "planted" and rec.runs(d, "attngen")]
     out = []
-    better, worse = [], []
-    for d in real:
-        attn = {r["seed"]: r["accuracy"] for r in rec.runs(d, "attngen")}
-        cnn = {r["seed"]: r["accuracy"] for r in rec.runs(d, "cnn")}
-        seeds = sorted(set(attn) & set(cnn))
-        if not seeds:
-            continue
-        diff = 100 * np.mean([attn[s] - cnn[s] for s in seeds])
-        p = _paired_p([attn[s] for s in seeds], [cnn[s] for s in seeds])
-        tag = f"{d} ({diff:+.2f} points, p = {_p(p)})"
-        (better if diff > 0 and p is not None and p < 0.05 else worse).append(tag)
-    out.append(
-        f"- **AttnGen more accurate than the CNN (paper: +0.9 points, p < 0.05).** Held, "
-        f"significantly, on {len(better)} of {len(better) + len(worse)} data sets: "
-        + (", ".join(better) or "none")
-        + (". Not significant or reversed on: " + ", ".join(worse) if worse else "")
-        + "."
-    )
 
-    above, below = [], []
+    def phrase(text):
+        return "no test" if text == "-" else f"p {text}" if text[0] == "<" else f"p = {text}"
+
+    def tag(d, t):
+        return (
+            f"{d} ({100 * t.difference:+.2f} points; {phrase(_p_boot(t.p_sequences))} over "
+            f"test sequences, {phrase(_p(t.p_seeds))} over seeds)"
+        )
+
+    held, not_held = [], []
     for d in real:
-        kmer = rec.runs(d, "kmer")
-        if kmer:
-            diff = 100 * (
-                np.mean([r["accuracy"] for r in rec.runs(d, "attngen")]) - kmer[0]["accuracy"]
-            )
-            (above if diff > 0 else below).append(f"{d} ({diff:+.2f})")
-    if above or below:
+        c = rec.compare(d, ("attngen", 0.0), ("cnn", 0.0))
+        if c is not None:
+            t = c.accuracy
+            (held if significant(t) and t.difference > 0 else not_held).append(tag(d, t))
+    if held or not_held:
         out.append(
-            f"- **Against 6-mer + logistic regression** (not in the paper): AttnGen is more "
-            f"accurate on {len(above)} of {len(above) + len(below)} data sets; less accurate on "
-            + (", ".join(below) or "none")
+            "- **AttnGen more accurate than the CNN (paper: +0.9 points, p < 0.05).** Held "
+            f"(p < {ALPHA} over test sequences and over seeds) on {len(held)} of "
+            f"{len(held) + len(not_held)} data sets: "
+            + (", ".join(held) or "none")
+            + (". Not held (not significant in both, or reversed) on: " + ", ".join(not_held))
+            * bool(not_held)
+            + "."
+        )
+
+    groups = {"higher": [], "lower": [], "not significant": [], "not tested over sequences": []}
+    for d in real:
+        c = rec.compare(d, ("attngen", 0.0), ("kmer", 0.0))
+        if c is not None:
+            groups[_verdict(c.accuracy)].append(tag(d, c.accuracy))
+    n_kmer = sum(map(len, groups.values()))
+    if n_kmer:
+        parts = [
+            f"{label} on {len(groups[key])} of {n_kmer} data sets: " + ", ".join(groups[key])
+            for key, label in (
+                ("higher", "significantly more accurate"),
+                ("lower", "significantly less accurate"),
+                ("not significant", "not significantly different"),
+                ("not tested over sequences", "not tested over sequences"),
+            )
+            if groups[key]
+        ]
+        out.append(
+            "- **Against 6-mer + logistic regression** (not in the paper): AttnGen is "
+            + "; ".join(parts)
             + "."
         )
     gaps = [
@@ -344,24 +571,20 @@ def reading(rec, datasets):
 
     helped, hurt, best = [], [], []
     for d in real:
-        base = {r["seed"]: r["accuracy"] for r in rec.runs(d, "attngen")}
         means = {}
         for p in rec.fractions(d):
-            runs = [r for r in rec.runs(d, "attngen", p) if r["seed"] in base]
-            if not runs:
-                continue
-            means[p] = np.mean([r["accuracy"] - base[r["seed"]] for r in runs])
-            if p > 0 and len(runs) > 1:
-                pv = _paired_p([r["accuracy"] for r in runs], [base[r["seed"]] for r in runs])
-                if pv is not None and pv < 0.05:
-                    (helped if means[p] > 0 else hurt).append(f"{d} at {p} ({100 * means[p]:+.2f})")
+            c = rec.compare(d, ("attngen", p), ("attngen", 0.0)) if p > 0 else None
+            if p == 0 or c is not None:
+                means[p] = c.accuracy.difference if c is not None else 0.0
+            if c is not None and significant(c.accuracy):
+                (helped if means[p] > 0 else hurt).append(f"{d} at {p} ({100 * means[p]:+.2f})")
         if len(means) > 1:
             best.append(f"{d}: {max(means, key=means.get)}")
     if best:
         out.append(
             "- **Masking 10-20 % is best.** Fraction with the highest mean paired accuracy: "
             + "; ".join(best)
-            + ". Significant gains (paired p < 0.05): "
+            + f". Significant gains (p < {ALPHA} over test sequences and over seeds): "
             + (", ".join(helped) or "none")
             + ". Significant losses: "
             + (", ".join(hurt) or "none")
@@ -559,8 +782,26 @@ def write_report(records, datasets, cfg, path, *, command, results):
         "",
         "## Where the paper's claims held, and where they did not",
         "",
-        "Computed by the script from the tables below; no test split was used for tuning.",
+        "Computed by the script from the tables below. The test splits were not kept blind: "
+        "the default `mask_fraction = 0.0`, which every AttnGen run outside the masking sweep "
+        "uses, was chosen in an earlier session from masking sweeps scored on the test splits "
+        "of four real tasks (UCI splice junctions, Oct4/MafK, GUE tf/0, prom_core_all; "
+        "`benchmarks/bench_accuracy.py`), and the masking sweep below is scored on the test "
+        "splits too. The script itself tunes nothing.",
         "",
+        TEST_RULE,
+        "",
+        *(
+            [
+                f"**{rec.missing_sequences()} accuracy runs were recorded without per-sequence "
+                "predictions (an older version of the script): their tests over test sequences "
+                "show '-' and they count as not held. Rerun the command without "
+                "`--report-only` to redo them.**",
+                "",
+            ]
+            if rec.missing_sequences()
+            else []
+        ),
         *reading(rec, datasets),
         "",
     ]

@@ -4,7 +4,9 @@ Every analysis runs on every data set it is given, with the same training data
 for every model and seed:
 
 - accuracy, MCC and ROC-AUC of AttnGenClassifier vs the Genomic Benchmarks CNN
-  vs 6-mer counts + logistic regression, over seeds, with paired t-tests;
+  vs 6-mer counts + logistic regression, over seeds; each run records its
+  per-sequence test predictions, so the report tests the differences over test
+  sequences (paired bootstrap, McNemar) beside the t-tests over seeds;
 - the masking sweep: AttnGen at each ``--mask-fractions`` value, accuracy and
   deletion AUC, paired with the unmasked run of the same seed;
 - convergence: accuracy on a validation split after every epoch, AttnGen vs CNN;
@@ -21,8 +23,10 @@ Oct4 vs MafK, UCI splice). ``--quick`` uses the bundled UCI splice data, so it
 runs from a fresh clone anywhere (CI runs it).
 
 Each finished run is appended to ``<results>/<mode>.jsonl`` with the commit that
-produced it, so an interrupted run resumes where it stopped. ``--report PATH``
-writes the markdown report and its figures from that file.
+produced it, so an interrupted run resumes where it stopped; a cached accuracy run
+without per-sequence predictions (recorded by an older version) is run again, and
+the newest record of a run is the one reported. ``--report PATH`` writes the
+markdown report and its figures from that file.
 
     python benchmarks/reproduce.py --quick                   # < 3 min on 2 cores
     python benchmarks/reproduce.py --n-jobs 2 --report docs/benchmarks.md
@@ -85,10 +89,15 @@ N_VALIDATION = 1000
 
 
 # --------------------------------------------------------------------------- data
+def _split_sizes(n_rows, n_train):
+    """(training rows, validation rows) taken from a training file of ``n_rows`` rows."""
+    n_val = min(N_VALIDATION, n_rows // 10)
+    return min(n_train, n_rows - n_val), n_val
+
+
 def _split_train(X, y, n_train):
     """A seeded (train, validation) split of a training file, the same for every model."""
-    n_val = min(N_VALIDATION, len(X) // 10)
-    n_tr = min(n_train, len(X) - n_val)
+    n_tr, n_val = _split_sizes(len(X), n_train)
     perm = np.random.default_rng(0).permutation(len(X))
     tr, va = np.sort(perm[:n_tr]), np.sort(perm[n_tr : n_tr + n_val])
     y = np.asarray(y)
@@ -182,7 +191,8 @@ def make_model(model, seed, mask_fraction, max_epochs, validation=None):
     return AttnGenClassifier(mask_fraction=mask_fraction, **common)
 
 
-def _test_scores(clf, X, y):
+def _test_scores(clf, X, y, per_sequence=False):
+    """Test accuracy, MCC and ROC-AUC; with ``per_sequence``, the packed predictions too."""
     from sklearn.metrics import accuracy_score, matthews_corrcoef, roc_auc_score
 
     proba = clf.predict_proba(X)
@@ -191,9 +201,14 @@ def _test_scores(clf, X, y):
         auc = roc_auc_score(y == clf.classes_[1], proba[:, 1])
     else:
         auc = roc_auc_score(y, proba, multi_class="ovr", labels=clf.classes_)
-    return dict(
+    scores = dict(
         accuracy=accuracy_score(y, y_pred), mcc=matthews_corrcoef(y, y_pred), roc_auc=float(auc)
     )
+    if per_sequence:
+        from _reproduce_report import pack_predictions
+
+        scores["per_sequence"] = pack_predictions(clf.classes_, y, proba)
+    return scores
 
 
 # --------------------------------------------------------------------------- runs
@@ -260,7 +275,7 @@ def _accuracy_run(job, data):
         n_fit=len(data["X_train"]),
         n_test=len(data["X_test"]),
     )
-    record.update(_test_scores(clf, data["X_test"], data["y_test"]))
+    record.update(_test_scores(clf, data["X_test"], data["y_test"], per_sequence=True))
     if validation:
         record["val_acc"] = [float(v) for v in clf.history_[:, "val_acc"]]
     if job["model"] == "attngen":
@@ -311,9 +326,42 @@ def _motif_overlap_run(job, data):
 
 
 def read_records(path):
+    """Every record in the cache, oldest first; see :func:`latest_records`."""
     if not path.exists():
         return []
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def record_key(record):
+    return run_key({k: v for k, v in record.items() if k in record["job_keys"]})
+
+
+def latest_records(records):
+    """One record per run: the newest, so a rerun replaces what it redoes."""
+    return list({record_key(r): r for r in records}.values())
+
+
+def _is_complete(record):
+    """An accuracy run recorded before per-sequence predictions were kept is redone."""
+    return record["analysis"] != "accuracy" or "per_sequence" in record
+
+
+def fill_n_fit(records):
+    """Training rows of runs recorded before ``n_fit`` was, from the training file's size."""
+    sizes = {}
+    for r in records:
+        if r["analysis"] != "accuracy" or "n_fit" in r:
+            continue
+        name = r["dataset"]
+        if name not in sizes:
+            try:
+                sizes[name] = len(_source(name)[0])
+            except (FileNotFoundError, OSError, ValueError) as exc:
+                print(f"rows of {name} unknown ({str(exc)[:100]}); n train shows the cap")
+                sizes[name] = None
+        if sizes[name] is not None:
+            r["n_fit"] = _split_sizes(sizes[name], r["n_train"])[0]
+    return records
 
 
 def resolve_datasets(requested):
@@ -354,7 +402,9 @@ def run(cfg, datasets, path, n_jobs):
     from joblib import Parallel, delayed
     from tqdm import tqdm
 
-    done = {run_key({k: v for k, v in r.items() if k in r["job_keys"]}) for r in read_records(path)}
+    cached = latest_records(read_records(path))
+    done = {record_key(r) for r in cached if _is_complete(r)}
+    stale = {record_key(r) for r in cached if not _is_complete(r)}
     todo, data = [], {}
     for name in datasets:
         jobs = [j for j in jobs_for(name, cfg) if run_key(j) not in done]
@@ -362,6 +412,13 @@ def run(cfg, datasets, path, n_jobs):
             print(f"loading {name} ...", flush=True)
             data[name] = load_dataset(name, cfg)
             todo += jobs
+    n_stale = sum(run_key(j) in stale for j in todo)
+    if n_stale:
+        print(
+            f"{n_stale} cached runs have no per-sequence test predictions (recorded by an "
+            "older version): running them again",
+            flush=True,
+        )
     if not todo:
         print(f"all runs already in {path}")
         return
@@ -372,7 +429,7 @@ def run(cfg, datasets, path, n_jobs):
             (j["analysis"] == "accuracy") + (j.get("mask_fraction", 0) > 0) * (1 + j["seed"])
         )
     )
-    print(f"{len(todo)} runs to do ({len(done)} cached in {path}), n_jobs={n_jobs}", flush=True)
+    print(f"{len(todo)} runs to do ({len(done)} done in {path}), n_jobs={n_jobs}", flush=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     commit = _commit()
     results = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
@@ -453,7 +510,9 @@ def main(argv=None):
         run(cfg, datasets, path, args.n_jobs)
     from _reproduce_report import print_tables, write_report
 
-    records = [r for r in read_records(path) if r["dataset"] in datasets]
+    records = fill_n_fit(
+        [r for r in latest_records(read_records(path)) if r["dataset"] in datasets]
+    )
     print_tables(records, datasets, show=True)
     if args.report:
         command = "python benchmarks/reproduce.py " + " ".join(argv or sys.argv[1:])

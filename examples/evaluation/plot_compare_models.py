@@ -4,8 +4,11 @@ Comparing AttnGen with baselines over seeds
 =================================================
 
 :func:`~sklearn_attngen.evaluation.compare_estimators` fits every model once per
-seed on the same data and reports accuracy, MCC and ROC-AUC with their spread,
-plus paired t-test and Wilcoxon p-values for each pair of models. Here: the
+seed on the same data and reports accuracy, MCC and ROC-AUC with their spread.
+Each pair of models is compared over the test sequences (a paired bootstrap of
+the test set, with a confidence interval of each difference, and McNemar's test
+of each seed's predictions) and over the seeds (paired t-test and Wilcoxon). A
+difference is worth believing when both agree. Here: the
 bundled UCI splice-junction data (3 classes, 60 nt), a 6-mer logistic
 regression, the Genomic Benchmarks CNN and a small AttnGen, three seeds each
 (small models and few epochs, so the example runs in seconds).

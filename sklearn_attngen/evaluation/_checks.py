@@ -4,7 +4,7 @@ import numbers
 
 import numpy as np
 
-from ..utils._validation import check_targets
+from ..utils import check_targets
 
 __all__ = []
 
