@@ -191,9 +191,7 @@ class BaseDNANet(MixedPrecisionMixin, NeuralNet):
         weights = _check_sample_weight(sample_weight, np.empty((n_samples, 0)), dtype=np.float64)
         if (weights < 0).any():
             i = int(np.argmax(weights < 0))
-            raise ValueError(
-                f"sample_weight[{i}] = {weights[i]}; weights must be non-negative."
-            )
+            raise ValueError(f"sample_weight[{i}] = {weights[i]}; weights must be non-negative.")
         return (weights / weights.mean()).astype(np.float32)
 
     def get_loss(self, y_pred, y_true, X=None, training=False):

@@ -81,9 +81,7 @@ def test_sample_weight_is_routed_by_cross_validate_and_grid_search(data, monkeyp
         if routing:
             estimator.set_fit_request(sample_weight=True).set_score_request(sample_weight=False)
         cross_validate(estimator, X, y, cv=2, params={"sample_weight": weights})
-        GridSearchCV(estimator, {"lr": [1e-3]}, cv=2, refit=False).fit(
-            X, y, sample_weight=weights
-        )
+        GridSearchCV(estimator, {"lr": [1e-3]}, cv=2, refit=False).fit(X, y, sample_weight=weights)
     assert len(seen) == 4
     for fold in seen:  # each fold got the weights of its own training rows
         assert fold is not None and len(fold) == len(y) // 2
