@@ -205,8 +205,12 @@ def test_deletion_accepts_attribute_bunch_and_pipelines():
         ({"fractions": [[0, 0.1]]}, ValueError, "1-D"),
         ({"fractions": []}, ValueError, "non-empty"),
         ({"fractions": ["a"]}, TypeError, "sequence of numbers"),
-        ({"baseline": "zero"}, ValueError, "baseline must be one of"),
-        ({"n_random": 0}, ValueError, "n_random must be an int >= 1"),
+        ({"baseline": "zero"}, ValueError, "'baseline' parameter of .* must be a str among"),
+        (
+            {"n_random": 0},
+            ValueError,
+            r"'n_random' parameter of .* must be an int in the range \[1, inf\)",
+        ),
         ({"scores": np.zeros((24, 15))}, ValueError, r"expected \(24, 16\)"),
         ({"scores": np.full((24, 16), np.nan)}, ValueError, "NaN"),
         ({"y": [0, 1]}, ValueError, "X has 24 sequences but y has 2"),
@@ -227,7 +231,7 @@ def test_deletion_rejects_unfitted_or_non_predictors():
 
     with pytest.raises(NotFittedError):
         deletion_curve(LogisticRegression(), TINY_X, TINY_Y, np.zeros((24, 16)))
-    with pytest.raises(TypeError, match="no predict"):
+    with pytest.raises(TypeError, match="must be an object implementing 'predict'"):
         deletion_curve(object(), TINY_X, TINY_Y, np.zeros((24, 16)))
 
 
@@ -264,7 +268,7 @@ def test_remove_and_retrain():
         remove_and_retrain(clf, X, y[:2], X, y, scores, scores)
     with pytest.raises(ValueError, match="strictly increasing"):
         remove_and_retrain(clf, X, y, X, y, scores, scores, fractions=[0.5, 0.1])
-    with pytest.raises(TypeError, match="no fit method"):
+    with pytest.raises(TypeError, match="must be an object implementing 'fit' and 'predict'"):
         remove_and_retrain(object(), X, y, X, y, scores, scores)
 
 
@@ -293,9 +297,13 @@ def test_randomisation_with_gradients_and_validation():
     result = randomization_sanity_check(clf, TINY_X[:6], "input_x_gradient", random_state=0)
     assert result.spearman[0] < 1.0 or result.layers[0] == "head"
     assert result.method == "input_x_gradient"
-    with pytest.raises(ValueError, match="method must be one of"):
+    with pytest.raises(
+        ValueError, match="'method' parameter of randomization_sanity_check must be a str"
+    ):
         randomization_sanity_check(clf, TINY_X, "lime")
-    with pytest.raises(ValueError, match="batch_size must be"):
+    with pytest.raises(
+        ValueError, match=r"'batch_size' parameter .* must be an int in the range \[1, inf\)"
+    ):
         randomization_sanity_check(clf, TINY_X, batch_size=0)
     with pytest.raises(TypeError, match="network estimator"):
         randomization_sanity_check(LogisticRegression(), TINY_X)
@@ -680,10 +688,15 @@ def test_paired_bootstrap_rejects_bad_input(kwargs, error, message):
     ("estimators", "kwargs", "error", "message"),
     [
         ({}, {}, TypeError, "non-empty dict"),
-        ([DummyClassifier()], {}, TypeError, "non-empty dict"),
+        ([DummyClassifier()], {}, TypeError, "must be an instance of 'dict'"),
         ({1: DummyClassifier()}, {}, TypeError, "names must be str"),
         ({"x": object()}, {}, TypeError, "no fit/predict"),
-        ({"d": DummyClassifier()}, {"n_seeds": 0}, ValueError, "n_seeds must be"),
+        (
+            {"d": DummyClassifier()},
+            {"n_seeds": 0},
+            ValueError,
+            "'n_seeds' parameter of compare_estimators must be an int",
+        ),
         ({"d": DummyClassifier()}, {"y_test": [0]}, ValueError, "y_test has 1 labels"),
     ],
 )

@@ -344,3 +344,37 @@ def test_batch_indices_match_dataloader_batches(n, batch_size, drop_last, shuffl
     assert [batch.tolist() for batch in loader] == reference
     assert len(loader) == len(reference)
     assert torch.rand(1) == after_reference  # the global RNG advanced the same way
+
+
+# ------------------------------------------------- evaluation on memmapped data
+@pytest.mark.parametrize("curve", ["deletion_curve", "insertion_curve"])
+def test_perturbation_curves_read_a_memmap_in_chunks(tmp_path, monkeypatch, curve):
+    from sklearn_attngen import evaluation
+    from sklearn_attngen.evaluation import _perturbation
+
+    X, y = planted(40, length=30, min_length=20, seed=4)
+    data = encode_to_memmap(list(zip(X, y, strict=True)), tmp_path / "data")
+    clf = AttnGenClassifier(**TINY, max_epochs=1, random_state=0, verbose=0).fit(X, y)
+    scores = np.lib.format.open_memmap(
+        tmp_path / "saliency.npy", mode="w+", dtype=np.float32, shape=data.shape
+    )
+    clf.saliency(data, out=scores)
+    kwargs = {"fractions": [0, 0.2, 0.5], "n_random": 2, "random_state": 0}
+    in_memory = getattr(evaluation, curve)(clf, X, y, clf.saliency(X), **kwargs)
+
+    read = []
+    rows_type = type(data.codes)
+    original = rows_type.__getitem__
+
+    def spy(self, key):
+        rows = original(self, key)
+        read.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(rows_type, "__getitem__", spy)
+    monkeypatch.setattr(_perturbation, "_CHUNK", 16)
+    on_disk = getattr(evaluation, curve)(clf, data, None, scores, **kwargs)  # labels stored
+    assert read and max(read) <= 16  # never the whole file
+    # the random orders are drawn chunk by chunk, so compare the score-order curve
+    np.testing.assert_array_equal(on_disk.accuracy, in_memory.accuracy)
+    assert on_disk.random_accuracy.shape == in_memory.random_accuracy.shape

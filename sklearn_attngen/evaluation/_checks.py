@@ -1,26 +1,10 @@
 """Input checks shared by the evaluation functions."""
 
-import numbers
-
 import numpy as np
 
 from ..utils import check_targets
 
 __all__ = []
-
-PERTURBATION_BASELINES = ("N", "shuffle", "uniform")
-
-
-def check_int(value, name, low):
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < low:
-        raise ValueError(f"{name} must be an int >= {low}, got {value!r}.")
-    return int(value)
-
-
-def check_choice(value, name, choices):
-    if not isinstance(value, str) or value not in choices:
-        raise ValueError(f"{name} must be one of {choices}, got {value!r}.")
-    return value
 
 
 def check_fractions(fractions):
@@ -47,8 +31,12 @@ def check_labels(y, n, name="y", classes=None):
     return check_targets(y, n, name=name, classes=classes)
 
 
-def check_scores(scores, shape, name="scores"):
-    """Per-position scores of shape ``shape``; a Bunch from ``attribute`` is unpacked."""
+def check_scores(scores, shape, name="scores", chunk=4096):
+    """Per-position scores of shape ``shape``; a Bunch from ``attribute`` is unpacked.
+
+    A memory-mapped array (e.g. ``saliency(X, out=np.lib.format.open_memmap(...))``)
+    stays on disk: it is checked ``chunk`` rows at a time.
+    """
     if hasattr(scores, "scores") and not isinstance(scores, np.ndarray):
         scores = scores.scores
     scores = np.asarray(scores)
@@ -59,8 +47,9 @@ def check_scores(scores, shape, name="scores"):
             f"{name} has shape {scores.shape} but X has {shape[0]} sequences of up to "
             f"{shape[1]} positions: expected {tuple(shape)} (one score per position)."
         )
-    if not np.isfinite(scores).all():
-        raise ValueError(f"{name} contains NaN or infinity.")
+    for start in range(0, len(scores), chunk):
+        if not np.isfinite(scores[start : start + chunk]).all():
+            raise ValueError(f"{name} contains NaN or infinity.")
     return scores
 
 

@@ -1,8 +1,8 @@
 """Comparison of estimators over training seeds and over test sequences."""
 
-import numbers
 import time
 from itertools import combinations
+from numbers import Integral
 
 import numpy as np
 from scipy.stats import ttest_rel, wilcoxon
@@ -10,7 +10,8 @@ from sklearn.base import clone
 from sklearn.metrics import accuracy_score, matthews_corrcoef, roc_auc_score
 from sklearn.utils import Bunch
 
-from ._checks import check_int, check_labels, sample_std
+from ..utils._param_validation import Interval, RealNotInt, validate_params
+from ._checks import check_labels, sample_std
 from ._paired_tests import mcnemar_test, paired_bootstrap_test
 
 __all__ = ["EstimatorComparison", "compare_estimators"]
@@ -367,6 +368,17 @@ def _seed_pvalues(a, b):
     }
 
 
+@validate_params(
+    {
+        "estimators": [dict],
+        **{name: "no_validation" for name in ("X_train", "y_train", "X_test", "y_test")},
+        "n_seeds": [Interval(Integral, 1, None, closed="left")],
+        "n_bootstrap": [Interval(Integral, 1, None, closed="left")],
+        "confidence_level": [Interval(RealNotInt, 0, 1, closed="neither")],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def compare_estimators(
     estimators,
     X_train,
@@ -468,14 +480,6 @@ def compare_estimators(
             raise TypeError(f"estimator names must be str, got {name!r}.")
         if not (hasattr(estimator, "fit") and hasattr(estimator, "predict")):
             raise TypeError(f"estimators[{name!r}] has no fit/predict methods.")
-    n_seeds = check_int(n_seeds, "n_seeds", 1)
-    n_bootstrap = check_int(n_bootstrap, "n_bootstrap", 1)
-    if (
-        not isinstance(confidence_level, numbers.Real)
-        or isinstance(confidence_level, bool)
-        or not 0 < confidence_level < 1
-    ):
-        raise ValueError(f"confidence_level must be a float in (0, 1), got {confidence_level!r}.")
     for X, y, split in ((X_train, y_train, "train"), (X_test, y_test, "test")):
         if X is None:
             raise TypeError(f"X_{split} is None; expected DNA sequences.")

@@ -1,18 +1,18 @@
 """Deletion and insertion curves with a random control, and remove-and-retrain (ROAR)."""
 
+from numbers import Integral
+
 import numpy as np
 from scipy.integrate import trapezoid
 from sklearn.base import clone
 from sklearn.utils import Bunch, check_random_state
 
 from ..preprocessing import decode_sequences
-from ..utils._validation import N_CODE, check_sequences
+from ..utils import N_CODE, check_sequences, real_positions
+from ..utils._param_validation import HasMethods, Interval, StrOptions, validate_params
 from ._checks import (
-    PERTURBATION_BASELINES,
-    check_choice,
     check_fitted_predictor,
     check_fractions,
-    check_int,
     check_labels,
     check_scores,
     sample_std,
@@ -21,10 +21,21 @@ from ._checks import (
 __all__ = ["deletion_curve", "insertion_curve", "remove_and_retrain"]
 
 _DEFAULT_FRACTIONS = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5)
+_CHUNK = 4096  # sequences perturbed at a time: a SequenceMemmap is read chunk by chunk
+_CURVE_PARAMS = {
+    "estimator": [HasMethods(["predict"])],
+    "X": "no_validation",  # DNA input, validated by check_sequences
+    "y": ["array-like", None],
+    "scores": ["array-like"],
+    "fractions": ["array-like"],
+    "baseline": [StrOptions({"N", "shuffle", "uniform"})],
+    "n_random": [Interval(Integral, 1, None, closed="left")],
+    "random_state": ["random_state"],
+}
 
 
 def _real(codes, lengths):
-    return np.arange(codes.shape[1])[None, :] < lengths[:, None]
+    return real_positions(lengths, codes.shape[1])
 
 
 def _rank(keys, real):
@@ -60,8 +71,8 @@ def _as_input(codes, lengths):
     return decode_sequences(codes, lengths)
 
 
-def _accuracy(estimator, codes, lengths, y):
-    return float(np.mean(estimator.predict(_as_input(codes, lengths)) == y))
+def _n_correct(estimator, codes, lengths, y):
+    return int(np.sum(estimator.predict(_as_input(codes, lengths)) == y))
 
 
 def _curve_result(fractions, accuracy, random_accuracy, baseline, kind):
@@ -83,32 +94,29 @@ def _curve_result(fractions, accuracy, random_accuracy, baseline, kind):
 def _perturbation_curve(estimator, X, y, scores, fractions, baseline, n_random, random_state, kind):
     check_fitted_predictor(estimator)
     fractions = check_fractions(fractions)
-    check_choice(baseline, "baseline", PERTURBATION_BASELINES)
-    n_random = check_int(n_random, "n_random", 1)
-    codes, lengths = check_sequences(X)
+    codes, lengths = check_sequences(X, allow_memmap=True)
+    if y is None and hasattr(X, "target"):  # a labelled SequenceMemmap
+        y = X.target
     # a label the model never saw would count as a silent miss at every fraction
-    y = check_labels(y, len(codes), classes=getattr(estimator, "classes_", None))
+    y = check_labels(y, len(lengths), classes=getattr(estimator, "classes_", None))
     scores = check_scores(scores, codes.shape)
     rng = check_random_state(random_state)
 
-    real = _real(codes, lengths)
-    replacement = _replacement(codes, real, baseline, rng)
-    orders = [_rank(scores, real)]
-    orders += [_rank(rng.random_sample(codes.shape), real) for _ in range(n_random)]
-    accuracy = np.array(
-        [
-            [
-                _accuracy(
-                    estimator,
-                    _perturbed(codes, real, lengths, rank, replacement, fraction, kind),
-                    lengths,
-                    y,
+    n_correct = np.zeros((1 + n_random, len(fractions)), dtype=np.int64)
+    for start in range(0, len(lengths), _CHUNK):  # in memory: one chunk for most data
+        rows = slice(start, start + _CHUNK)
+        chunk_codes, chunk_lengths = np.asarray(codes[rows]), lengths[rows]
+        real = _real(chunk_codes, chunk_lengths)
+        replacement = _replacement(chunk_codes, real, baseline, rng)
+        orders = [_rank(np.asarray(scores[rows], dtype=np.float64), real)]
+        orders += [_rank(rng.random_sample(chunk_codes.shape), real) for _ in range(n_random)]
+        for i, rank in enumerate(orders):
+            for j, fraction in enumerate(fractions):
+                perturbed = _perturbed(
+                    chunk_codes, real, chunk_lengths, rank, replacement, fraction, kind
                 )
-                for fraction in fractions
-            ]
-            for rank in orders
-        ]
-    )
+                n_correct[i, j] += _n_correct(estimator, perturbed, chunk_lengths, y[rows])
+    accuracy = n_correct / len(lengths)
     return _curve_result(fractions, accuracy[0], accuracy[1:], baseline, kind)
 
 
@@ -137,6 +145,7 @@ _RESULT_DOC = """
 """
 
 
+@validate_params(_CURVE_PARAMS, prefer_skip_nested_validation=True)
 def deletion_curve(
     estimator,
     X,
@@ -208,6 +217,7 @@ def deletion_curve(
     )
 
 
+@validate_params(_CURVE_PARAMS, prefer_skip_nested_validation=True)
 def insertion_curve(
     estimator,
     X,
@@ -255,6 +265,16 @@ def insertion_curve(
     )
 
 
+@validate_params(
+    {
+        "estimator": [HasMethods(["fit", "predict"])],
+        **{name: "no_validation" for name in ("X_train", "X_test")},
+        **{name: ["array-like"] for name in ("y_train", "y_test", "train_scores", "test_scores")},
+        **{name: _CURVE_PARAMS[name] for name in ("fractions", "baseline", "random_state")},
+        "n_random": _CURVE_PARAMS["n_random"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def remove_and_retrain(
     estimator,
     X_train,
@@ -314,10 +334,6 @@ def remove_and_retrain(
     (2,)
     """
     fractions = check_fractions(fractions)
-    check_choice(baseline, "baseline", PERTURBATION_BASELINES)
-    n_random = check_int(n_random, "n_random", 1)
-    if not hasattr(estimator, "fit"):
-        raise TypeError(f"{type(estimator).__name__} has no fit method.")
     sets = []
     for X, y, scores, name in (
         (X_train, y_train, train_scores, "train"),

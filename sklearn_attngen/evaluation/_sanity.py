@@ -1,16 +1,17 @@
 """Model-parameter randomisation test for saliency (Adebayo et al. 2018)."""
 
 import copy
+from numbers import Integral
 
 import numpy as np
 import torch
 from scipy.stats import rankdata
 from sklearn.utils import Bunch, check_random_state
 
-from ..interpret import attribute
-from ..interpret._attribute import METHODS, _check_estimator, _check_int
+from ..interpret import BASELINES, METHODS, attribute
+from ..utils._param_validation import HasMethods, Interval, StrOptions, validate_params
 from ..utils._random import private_torch_rng
-from ._checks import check_choice, sample_std
+from ._checks import sample_std
 
 __all__ = ["randomization_sanity_check"]
 
@@ -50,6 +51,19 @@ def _row_spearman(a, b, lengths):
     return out
 
 
+@validate_params(
+    {
+        "estimator": [HasMethods(["fit", "predict"])],
+        "X": "no_validation",  # DNA input, validated by attribute
+        "method": [StrOptions(set(METHODS))],
+        "target": "no_validation",
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "n_steps": [Interval(Integral, 1, None, closed="left")],
+        "baseline": [StrOptions(set(BASELINES))],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def randomization_sanity_check(
     estimator,
     X,
@@ -125,9 +139,6 @@ def randomization_sanity_check(
     >>> result.layers[0], result.spearman.shape == (len(result.layers),)
     ('head', True)
     """
-    check_choice(method, "method", METHODS)
-    _check_estimator(estimator, method)
-    _check_int(batch_size, "batch_size")
     options = {"batch_size": batch_size, "n_steps": n_steps, "baseline": baseline}
     original = attribute(estimator, X, method, target=target, **options)
     lengths = original.lengths
