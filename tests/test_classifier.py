@@ -267,19 +267,19 @@ def test_fit_leaves_global_rng_state_alone(data, random_state):
 
 
 # ------------------------------------------------------ sklearn integration
+@pytest.mark.slow  # two worker processes: about 5 s of start-up
 def test_grid_search_in_parallel_on_strings(data):
     X, y = data
-    search = GridSearchCV(
-        tiny(max_epochs=2, mask_warmup=0),
-        {"mask_fraction": [0.0, 0.1]},
-        cv=3,
-        n_jobs=2,
-        error_score="raise",
+    grid = {"mask_fraction": [0.0, 0.1]}
+    params = {"cv": 2, "error_score": "raise"}
+    estimator = tiny(max_epochs=1, mask_warmup=0)
+    parallel = GridSearchCV(estimator, grid, n_jobs=2, **params).fit(X, y)
+    sequential = GridSearchCV(estimator, grid, **params).fit(X, y)
+    # worker processes fit the same models as this one (random_state is fixed)
+    np.testing.assert_array_equal(
+        parallel.cv_results_["mean_test_score"], sequential.cv_results_["mean_test_score"]
     )
-    search.fit(X, y)
-    assert search.best_params_["mask_fraction"] in (0.0, 0.1)
-    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
-    assert set(search.predict(X[:5])) <= {"gata", "ccg"}
+    np.testing.assert_array_equal(parallel.predict_proba(X), sequential.predict_proba(X))
 
 
 def test_grid_search_over_routed_and_network_params(data):
@@ -548,22 +548,6 @@ def test_no_masking_during_warmup(monkeypatch, data):
 
 
 # ------------------------------------------------------------------ errors
-@pytest.mark.parametrize(
-    ("params", "match"),
-    [
-        ({"mask_fraction": 1.0}, "'mask_fraction' parameter of AttnGenClassifier"),
-        ({"mask_fraction": -0.1}, "'mask_fraction' parameter of AttnGenClassifier"),
-        ({"max_epochs": 0}, "'max_epochs' parameter of AttnGenClassifier"),
-        ({"n_filters": 0}, "'n_filters' parameter of AttnGenClassifier"),
-    ],
-)
-def test_invalid_hyperparameters(params, match, data):
-    X, y = data
-    clf = tiny(**params)  # __init__ only stores
-    with pytest.raises(ValueError, match=match):
-        clf.fit(X, y)
-
-
 def test_fit_errors(data):
     X, y = data
     with pytest.raises(ValueError, match=r"single class \('gata'\)"):
@@ -576,14 +560,6 @@ def test_fit_errors(data):
         tiny().fit(["ACGT", "ACXT"], [0, 1])
     with pytest.raises(ValueError, match="X is empty"):
         tiny().fit([], [])
-
-
-@pytest.mark.parametrize("method", ["predict", "predict_proba", "saliency", "score"])
-def test_not_fitted(method):
-    clf = tiny()
-    args = (["ACGT" * 5],) if method != "score" else (["ACGT" * 5], ["a"])
-    with pytest.raises(NotFittedError):
-        getattr(clf, method)(*args)
 
 
 def test_predict_errors(fitted, data):

@@ -17,6 +17,9 @@ from sklearn_attngen.datasets import encode_to_memmap
 
 distributed = pytest.importorskip("distributed")
 
+# a two-worker LocalCluster takes seconds to start and each search fits many models
+pytestmark = pytest.mark.slow
+
 TINY = {"n_blocks": 0, "attention_size": 4, "n_heads": 1, "batch_size": 16, "max_epochs": 1}
 
 

@@ -287,6 +287,7 @@ _STREAMING = textwrap.dedent(
 )
 
 
+@pytest.mark.slow  # writes and streams a 25 MB file: about 13 s
 def test_streaming_memory_stays_far_below_file_size(tmp_path):
     # 120,000 x 200 nt: a 25 MB CSV. Reading it into a list would allocate more than
     # that; streaming allocates a chunk of text plus 8-byte-per-sequence arrays.
