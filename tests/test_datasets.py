@@ -87,11 +87,13 @@ def test_bundled_as_frame(loader):
 
 @pytest.mark.parametrize("loader", [load_splice_junction, load_promoter])
 def test_bundled_bad_arguments(loader):
-    with pytest.raises(ValueError, match="split must be one of"):
+    with pytest.raises(ValueError, match="'split' parameter of .* must be a str among"):
         loader(split="dev")
-    with pytest.raises(TypeError, match="return_X_y must be a bool"):
+    with pytest.raises(
+        TypeError, match="'return_X_y' parameter of .* must be an instance of 'bool'"
+    ):
         loader(return_X_y="yes")
-    with pytest.raises(TypeError, match="as_frame must be a bool"):
+    with pytest.raises(TypeError, match="'as_frame' parameter of .* must be an instance of 'bool'"):
         loader(as_frame=1)
 
 
@@ -268,11 +270,13 @@ def test_load_genomic_benchmark_bad_files(tmp_path, downloads):
 
 
 def test_load_genomic_benchmark_bad_arguments(tmp_path, downloads):
-    with pytest.raises(ValueError, match="split must be one of"):
+    with pytest.raises(ValueError, match="'split' parameter of .* must be a str among"):
         load_genomic_benchmark(GB_NAME, "valid", data_home=tmp_path)
-    with pytest.raises(TypeError, match="name must be"):
+    with pytest.raises(TypeError, match="'name' parameter of load_genomic_benchmark must be"):
         load_genomic_benchmark(None, data_home=tmp_path)
-    with pytest.raises(TypeError, match="download_if_missing must be a bool"):
+    with pytest.raises(
+        TypeError, match="'download_if_missing' parameter of .* must be an instance of 'bool'"
+    ):
         load_genomic_benchmark(GB_NAME, data_home=tmp_path, download_if_missing="no")
 
 
@@ -404,7 +408,10 @@ def test_read_sequences_malformed(tmp_path, text, kwargs, pattern):
 def test_read_sequences_missing_file(tmp_path):
     with pytest.raises(FileNotFoundError, match=r"missing\.csv"):
         read_sequences(tmp_path / "missing.csv")
-    with pytest.raises(TypeError, match="sequence_column must be"):
+    with pytest.raises(
+        TypeError,
+        match="'sequence_column' parameter of read_sequences must be an instance of 'str'",
+    ):
         read_sequences(_write(tmp_path / "a.csv", CSV), sequence_column=1)
 
 

@@ -155,7 +155,10 @@ def test_file_errors_name_the_line(tmp_path):
         encode_to_memmap(tmp_path / "e.fa", tmp_path / "m")
     with pytest.raises(FileNotFoundError):
         encode_to_memmap(tmp_path / "missing.fa", tmp_path / "m")
-    with pytest.raises(ValueError, match="chunk_size must be >= 1"):
+    with pytest.raises(
+        ValueError,
+        match=r"'chunk_size' parameter of encode_to_memmap must be an int in the range \[1, inf\)",
+    ):
         encode_to_memmap(["ACGT"], tmp_path / "m", chunk_size=0)
 
 

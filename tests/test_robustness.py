@@ -524,11 +524,11 @@ BAD_ARGUMENTS = {
     ),
     "codes_to_one_hot-layout": (
         lambda f: codes_to_one_hot(encode_sequences(X_TRAIN)[0], layout="LNC"),
-        "layout must be one of",
+        "'layout' parameter of .* must be a str among",
     ),
     "load_genomic_benchmark-split": (
         lambda f: load_genomic_benchmark("demo_human_or_worm", split="valid"),
-        "split must be one of",
+        "'split' parameter of .* must be a str among",
     ),
 }
 

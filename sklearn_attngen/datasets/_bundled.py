@@ -2,15 +2,13 @@
 
 import numpy as np
 
-from ._base import _check_bool, _check_split, _finish, _load_descr, _read_bundled_csv
+from ..utils._param_validation import StrOptions, validate_params
+from ._base import SPLITS, _finish, _load_descr, _read_bundled_csv
 
 __all__ = ["load_promoter", "load_splice_junction"]
 
 
 def _load(csv_name, descr_name, split, return_X_y, as_frame, target_names=None):
-    _check_split(split)
-    _check_bool(return_X_y, "return_X_y")
-    _check_bool(as_frame, "as_frame")
     rows = _read_bundled_csv(csv_name, split)
     data = [row["sequence"] for row in rows]
     labels = [row["label"] for row in rows]
@@ -31,6 +29,10 @@ def _load(csv_name, descr_name, split, return_X_y, as_frame, target_names=None):
     )
 
 
+@validate_params(
+    {"split": [StrOptions(set(SPLITS))], "return_X_y": ["boolean"], "as_frame": ["boolean"]},
+    prefer_skip_nested_validation=True,
+)
 def load_splice_junction(*, split="train", return_X_y=False, as_frame=False):
     """Load the UCI primate splice-junction data set (3-class classification).
 
@@ -96,6 +98,10 @@ def load_splice_junction(*, split="train", return_X_y=False, as_frame=False):
     return _load("splice_junction.csv.gz", "splice_junction.rst", split, return_X_y, as_frame)
 
 
+@validate_params(
+    {"split": [StrOptions(set(SPLITS))], "return_X_y": ["boolean"], "as_frame": ["boolean"]},
+    prefer_skip_nested_validation=True,
+)
 def load_promoter(*, split="train", return_X_y=False, as_frame=False):
     """Load a subsample of the GUE core-promoter detection task (binary).
 

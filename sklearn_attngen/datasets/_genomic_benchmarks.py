@@ -2,11 +2,13 @@
 
 import os
 import re
+from numbers import Integral
 from pathlib import Path
 
 import numpy as np
 
-from ._base import _check_bool, _check_split, _finish, _load_descr, _validate_alphabet
+from ..utils._param_validation import StrOptions, validate_params
+from ._base import SPLITS, _finish, _load_descr, _validate_alphabet
 
 __all__ = ["list_genomic_benchmarks", "load_genomic_benchmark"]
 
@@ -116,6 +118,18 @@ def _read_split(split_dir):
     return data, labels, ids
 
 
+@validate_params(
+    {
+        "name": [str],
+        "split": [StrOptions(set(SPLITS))],
+        "data_home": [str, os.PathLike, None],
+        "download_if_missing": ["boolean"],
+        "version": [Integral, None],
+        "return_X_y": ["boolean"],
+        "as_frame": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def load_genomic_benchmark(
     name,
     split="train",
@@ -209,15 +223,8 @@ def load_genomic_benchmark(
     >>> len(X), len(X[0]), float(y.mean())  # doctest: +SKIP
     (75000, 200, 0.5)
     """
-    if not isinstance(name, str) or not name:
-        raise TypeError(f"name must be a non-empty str, got {name!r}.")
-    _check_split(split)
-    for value, param in (
-        (download_if_missing, "download_if_missing"),
-        (return_X_y, "return_X_y"),
-        (as_frame, "as_frame"),
-    ):
-        _check_bool(value, param)
+    if not name:
+        raise ValueError("name must be a non-empty str, e.g. 'demo_human_or_worm'.")
     data_home = _default_data_home() if data_home is None else Path(data_home).expanduser()
     dataset_dir = data_home / name
 

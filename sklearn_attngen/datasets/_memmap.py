@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from ..utils import N_CODE, encode_flat, real_positions
+from ..utils._param_validation import Interval, validate_params
 from ._readers import _as_target, _check_file, _iter_delimited, _iter_fasta
 
 __all__ = ["SequenceMemmap", "encode_to_memmap"]
@@ -192,6 +193,18 @@ def _pad_flat(flat_path, out_path, lengths, n_positions, chunk_size):
     del out, flat
 
 
+@validate_params(
+    {
+        "source": "no_validation",  # a path, mapping or iterable: checked by _records
+        "directory": "no_validation",
+        "sequence_column": [str],
+        "label_column": [str, None],
+        "delimiter": [str, None],
+        "chunk_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "overwrite": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def encode_to_memmap(
     source,
     directory,
@@ -281,10 +294,6 @@ def encode_to_memmap(
     >>> data.lengths, data.target
     (array([4, 4, 2]), array(['pos', 'neg', 'pos'], dtype='<U3'))
     """
-    if not isinstance(chunk_size, numbers.Integral) or isinstance(chunk_size, bool):
-        raise TypeError(f"chunk_size must be an int, got {chunk_size!r}.")
-    if chunk_size < 1:
-        raise ValueError(f"chunk_size must be >= 1, got {chunk_size}.")
     records, label_kind = _records(
         source, sequence_column=sequence_column, label_column=label_column, delimiter=delimiter
     )

@@ -12,7 +12,8 @@ from typing import NamedTuple
 import numpy as np
 from sklearn.utils import Bunch
 
-from ._base import _check_bool, _validate_alphabet
+from ..utils._param_validation import validate_params
+from ._base import _validate_alphabet
 
 __all__ = ["read_fasta", "read_sequences"]
 
@@ -59,6 +60,9 @@ def _reading(path):
         ) from exc
 
 
+@validate_params(
+    {"path": "no_validation", "uppercase": ["boolean"]}, prefer_skip_nested_validation=True
+)
 def read_fasta(path, *, uppercase=False):
     """Read DNA sequences from a FASTA file, plain or gzip-compressed.
 
@@ -116,7 +120,6 @@ def read_fasta(path, *, uppercase=False):
     'seq1 first'
     """
     path = _check_file(path)
-    _check_bool(uppercase, "uppercase")
     with _reading(path):
         records = list(_iter_fasta(path))
     ids = [record.id for record in records]
@@ -163,6 +166,18 @@ def _as_target(labels):
         return np.array(labels, dtype=str)
 
 
+@validate_params(
+    {
+        "path": "no_validation",  # _check_file names a missing file
+        "sequence_column": [str],
+        "label_column": [str, None],
+        "id_column": [str, None],
+        "delimiter": [str, None],
+        "uppercase": ["boolean"],
+        "return_X_y": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def read_sequences(
     path,
     sequence_column="sequence",
@@ -241,8 +256,6 @@ def read_sequences(
     ['r1', 'r2']
     """
     path = _check_file(path)
-    for value, name in ((uppercase, "uppercase"), (return_X_y, "return_X_y")):
-        _check_bool(value, name)
     data, labels, ids, lines = [], [], [], []
     with _reading(path):
         for seq, label, row_id, line in _iter_rows(

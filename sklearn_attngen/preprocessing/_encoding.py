@@ -3,6 +3,7 @@
 import numpy as np
 
 from ..utils import N_CODE, as_string_list, check_lengths, check_sequences
+from ..utils._param_validation import StrOptions, validate_params
 
 __all__ = [
     "codes_to_one_hot",
@@ -16,11 +17,6 @@ _LAYOUTS = ("NLC", "NCL")
 _LETTERS = np.frombuffer(b"ACGTN", dtype=np.uint8)
 _COMPLEMENT_CODES = np.array([3, 2, 1, 0, N_CODE], dtype=np.uint8)
 _COMPLEMENT_STR = str.maketrans("ACGTNRYSWKMBDHVacgtnryswkmbdhv", "TGCANYRSWMKVHDBtgcanyrswmkvhdb")
-
-
-def _check_layout(layout):
-    if layout not in _LAYOUTS:
-        raise ValueError(f"layout must be one of {_LAYOUTS}, got {layout!r}.")
 
 
 def encode_sequences(X):
@@ -94,6 +90,10 @@ def decode_sequences(codes, lengths=None):
     return [row[:n].tobytes().decode("ascii") for row, n in zip(letters, lengths, strict=True)]
 
 
+@validate_params(
+    {"codes": "no_validation", "layout": [StrOptions(set(_LAYOUTS))], "dtype": "no_validation"},
+    prefer_skip_nested_validation=True,
+)
 def codes_to_one_hot(codes, *, layout="NLC", dtype=np.float32):
     """Expand ``uint8`` codes to a one-hot array; N becomes an all-zero row.
 
@@ -117,7 +117,6 @@ def codes_to_one_hot(codes, *, layout="NLC", dtype=np.float32):
     array([[[1., 0., 0., 0.],
             [0., 0., 0., 0.]]], dtype=float32)
     """
-    _check_layout(layout)
     if np.dtype(dtype).kind not in "biuf":
         raise TypeError(f"dtype must be a numeric dtype, got {np.dtype(dtype)}.")
     codes, _ = check_sequences(codes, name="codes")
@@ -125,6 +124,10 @@ def codes_to_one_hot(codes, *, layout="NLC", dtype=np.float32):
     return np.ascontiguousarray(one_hot.transpose(0, 2, 1)) if layout == "NCL" else one_hot
 
 
+@validate_params(
+    {"one_hot": "no_validation", "layout": [StrOptions(set(_LAYOUTS))]},
+    prefer_skip_nested_validation=True,
+)
 def one_hot_to_codes(one_hot, *, layout="NLC"):
     """Collapse a one-hot array to ``uint8`` codes; all-zero rows become N.
 
@@ -146,13 +149,16 @@ def one_hot_to_codes(one_hot, *, layout="NLC"):
     >>> one_hot_to_codes(np.array([[[0, 0, 0, 1], [0, 0, 0, 0]]]))
     array([[3, 4]], dtype=uint8)
     """
-    _check_layout(layout)
     one_hot = np.asarray(one_hot)
     if one_hot.ndim != 3:
         raise ValueError(f"one_hot must be 3-D, got shape {one_hot.shape}.")
     return check_sequences(one_hot, name="one_hot", layout=layout)[0]
 
 
+@validate_params(
+    {"X": "no_validation", "lengths": ["array-like", None], "layout": [StrOptions(set(_LAYOUTS))]},
+    prefer_skip_nested_validation=True,
+)
 def reverse_complement(X, *, lengths=None, layout="NLC"):
     """Reverse complement of strings, ``uint8`` codes or one-hot arrays.
 
@@ -188,7 +194,6 @@ def reverse_complement(X, *, lengths=None, layout="NLC"):
     >>> reverse_complement(["AC", "GGT"])
     ['GT', 'ACC']
     """
-    _check_layout(layout)
     if isinstance(X, str):
         check_sequences([X])  # report a bad character, as for a list
         strings = [X]
