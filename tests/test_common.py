@@ -10,10 +10,12 @@ estimator and against the one expected-failure table in
    checking string-input estimators its checks run here;
 2. the scikit-learn checks that need no data;
 3. string-input versions of the scikit-learn data checks, written below with
-   the same ``check_*(name, estimator_orig)`` signature.
+   the same ``check_*(name, estimator_orig)`` signature, and a check that a
+   ``SequenceMemmap`` of the same sequences gives the same outputs.
 """
 
 import pickle
+import tempfile
 import warnings
 from functools import partial
 from inspect import signature
@@ -32,6 +34,7 @@ from sklearn.utils.estimator_checks import estimator_checks_generator, parametri
 from sklearn.utils.validation import check_is_fitted
 
 from sklearn_attngen import AttnGenClassifier, CNNBaselineClassifier
+from sklearn_attngen.datasets import encode_to_memmap
 from sklearn_attngen.preprocessing import (
     KmerEncoder,
     SequenceEncoder,
@@ -43,7 +46,9 @@ from sklearn_attngen.utils._test_common import expected_failed_checks
 ESTIMATORS = [
     KmerEncoder(k=3),
     KmerEncoder(k=2, canonical=True, normalize="l2"),
+    KmerEncoder(k=2, sparse_output=False),
     SequenceEncoder(),
+    SequenceEncoder(layout="flat"),
     AttnGenClassifier(
         n_filters=4, n_blocks=1, attention_size=4, max_epochs=2, mask_fraction=0.2, mask_warmup=0
     ),
@@ -301,6 +306,16 @@ def check_pipeline_consistency_strings(name, estimator_orig):
     _assert_outputs_equal(_outputs(estimator, X), _outputs(pipeline, X))
 
 
+def check_sequence_memmap_input(name, estimator_orig):
+    """A SequenceMemmap of the sequences fits and transforms / predicts as they do."""
+    X, y = _dna_data()
+    expected = _outputs(_fitted(estimator_orig, X, y), X)
+    with tempfile.TemporaryDirectory() as folder:
+        data = encode_to_memmap(X, folder)
+        _assert_outputs_equal(expected, _outputs(_fitted(estimator_orig, data, y), data))
+        del data  # close the memory-mapped files before the folder goes
+
+
 def check_invalid_input_errors_strings(name, estimator_orig):
     """Tabular, empty, missing and non-DNA input fail with a message that says why."""
     X, y = _dna_data()
@@ -352,6 +367,7 @@ STRING_INPUT_CHECKS = [
     check_methods_subset_invariance_strings,
     check_methods_sample_order_invariance_strings,
     check_pipeline_consistency_strings,
+    check_sequence_memmap_input,
     check_invalid_input_errors_strings,
 ]
 
