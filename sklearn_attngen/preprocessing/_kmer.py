@@ -16,6 +16,8 @@ from ._batches import _check_memmap, _code_batches, _is_memmap
 
 __all__ = ["KmerEncoder"]
 
+# k-mer names spelt per block when building a vocabulary
+_NAMES_PER_BLOCK = 1 << 16
 # k-mer windows counted per chunk: bounds the temporaries (about 20 bytes a
 # window) and keeps each chunk inside the CPU caches.
 _WINDOWS_PER_CHUNK = 1 << 17
@@ -211,13 +213,18 @@ def _build_vocabulary(k, canonical):
         lookup.setflags(write=False)  # shared by every encoder with these parameters
     else:
         kept, lookup = all_kmers, None
-    # names built column by column, as bytes: no Python loop over the 4**k k-mers
-    letters = np.empty((kept.size, k), dtype=np.uint8)
+    # names spelt with numpy, a block of k-mers at a time (bounded temporaries),
+    # instead of a Python loop over the 4**k k-mers
     alphabet = np.frombuffer(ALPHABET.encode("ascii"), dtype=np.uint8)
-    for j in range(k):
-        letters[:, j] = alphabet[(kept >> (2 * (k - 1 - j))) & 3]
-    names = letters.view(f"S{k}").ravel().astype(f"U{k}").tolist()
-    return dict(zip(names, range(len(names)), strict=True)), lookup
+    vocabulary = {}
+    for start in range(0, kept.size, _NAMES_PER_BLOCK):
+        block = kept[start : start + _NAMES_PER_BLOCK]
+        letters = np.empty((block.size, k), dtype=np.uint8)
+        for j in range(k):
+            letters[:, j] = alphabet[(block >> (2 * (k - 1 - j))) & 3]
+        names = letters.view(f"S{k}").ravel().astype(f"U{k}").tolist()
+        vocabulary.update(zip(names, range(start, start + block.size), strict=True))
+    return vocabulary, lookup
 
 
 # Vocabularies up to k=8 (65,536 k-mers) are kept once built: refitting, as in
