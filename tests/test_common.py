@@ -37,7 +37,9 @@ from sklearn_attngen.utils.estimator_checks import (
 ESTIMATORS = [
     KmerEncoder(k=3),
     KmerEncoder(k=2, canonical=True, normalize="l2"),
+    KmerEncoder(k=2, sparse_output=False),
     SequenceEncoder(),
+    SequenceEncoder(layout="flat"),
     AttnGenClassifier(
         n_filters=4, n_blocks=1, attention_size=4, max_epochs=2, mask_fraction=0.2, mask_warmup=0
     ),

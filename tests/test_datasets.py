@@ -87,13 +87,15 @@ def test_bundled_as_frame(loader):
 
 @pytest.mark.parametrize("loader", [load_splice_junction, load_promoter])
 def test_bundled_bad_arguments(loader):
-    with pytest.raises(ValueError, match="'split' parameter of .* must be a str among"):
+    with pytest.raises(ValueError, match=r"'split' parameter of .* must be a str among"):
         loader(split="dev")
     with pytest.raises(
-        TypeError, match="'return_X_y' parameter of .* must be an instance of 'bool'"
+        TypeError, match=r"'return_X_y' parameter of .* must be an instance of 'bool'"
     ):
         loader(return_X_y="yes")
-    with pytest.raises(TypeError, match="'as_frame' parameter of .* must be an instance of 'bool'"):
+    with pytest.raises(
+        TypeError, match=r"'as_frame' parameter of .* must be an instance of 'bool'"
+    ):
         loader(as_frame=1)
 
 
@@ -270,12 +272,12 @@ def test_load_genomic_benchmark_bad_files(tmp_path, downloads):
 
 
 def test_load_genomic_benchmark_bad_arguments(tmp_path, downloads):
-    with pytest.raises(ValueError, match="'split' parameter of .* must be a str among"):
+    with pytest.raises(ValueError, match=r"'split' parameter of .* must be a str among"):
         load_genomic_benchmark(GB_NAME, "valid", data_home=tmp_path)
     with pytest.raises(TypeError, match="'name' parameter of load_genomic_benchmark must be"):
         load_genomic_benchmark(None, data_home=tmp_path)
     with pytest.raises(
-        TypeError, match="'download_if_missing' parameter of .* must be an instance of 'bool'"
+        TypeError, match=r"'download_if_missing' parameter of .* must be an instance of 'bool'"
     ):
         load_genomic_benchmark(GB_NAME, data_home=tmp_path, download_if_missing="no")
 

@@ -205,7 +205,7 @@ def test_reverse_complement_errors():
         reverse_complement(codes, lengths=[1, 4])
     with pytest.raises(ValueError, match=r"lengths must be 2 integers, one per sequence"):
         reverse_complement(codes, lengths=[1])
-    with pytest.raises(ValueError, match="'layout' parameter of .* must be a str among"):
+    with pytest.raises(ValueError, match=r"'layout' parameter of .* must be a str among"):
         reverse_complement(codes_to_one_hot(codes), layout="LNC")
 
 
@@ -292,12 +292,12 @@ def test_decode_sequences_errors():
 def test_one_hot_to_codes_errors():
     with pytest.raises(ValueError, match=r"one_hot must be 3-D, got shape \(2, 4\)"):
         one_hot_to_codes(np.zeros((2, 4)))
-    with pytest.raises(ValueError, match="'layout' parameter of .* must be a str among"):
+    with pytest.raises(ValueError, match=r"'layout' parameter of .* must be a str among"):
         one_hot_to_codes(np.zeros((1, 2, 4)), layout="nlc")
     # an NCL array read as NLC has the wrong channel count
     with pytest.raises(ValueError, match="one_hot is a 3-D array with 7 channels"):
         one_hot_to_codes(np.zeros((1, 4, 7)))
-    with pytest.raises(ValueError, match="'layout' parameter of .* must be a str among"):
+    with pytest.raises(ValueError, match=r"'layout' parameter of .* must be a str among"):
         codes_to_one_hot(np.zeros((1, 2), dtype=np.uint8), layout="NTC")
 
 

@@ -1,4 +1,8 @@
-"""KmerEncoder against CountVectorizer and a naive counter; SequenceEncoder shapes and errors."""
+"""KmerEncoder against CountVectorizer and a naive counter; SequenceEncoder shapes and errors.
+
+Both encoders on a SequenceMemmap (read in batches, same result as in memory),
+and their scikit-learn output options (dense / pandas, flat one-hot).
+"""
 
 from collections import Counter
 from itertools import product
@@ -10,19 +14,23 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
+from sklearn import config_context
 from sklearn.base import clone
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import FunctionTransformer
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
+from sklearn_attngen.datasets import encode_to_memmap
+from sklearn_attngen.datasets._memmap import _MemmapRows
 from sklearn_attngen.preprocessing import (
     KmerEncoder,
     SequenceEncoder,
     codes_to_one_hot,
     encode_sequences,
 )
+from sklearn_attngen.preprocessing import _batches as batches_module
 from sklearn_attngen.preprocessing import _kmer as kmer_module
 
 _COMPLEMENT = str.maketrans("ACGT", "TGCA")
@@ -93,13 +101,16 @@ def test_counts_equal_count_vectorizer_property(seqs, k):
     st.integers(1, 7),
     st.booleans(),
     st.sampled_from([1, 7, 64, 1 << 17]),
+    st.sampled_from([1, 50, 1 << 22]),
 )
-def test_counts_equal_naive_counter(seqs, k, canonical, windows_per_chunk):
+def test_counts_equal_naive_counter(seqs, k, canonical, windows_per_chunk, batch_bytes):
     encoder = KmerEncoder(k=k, canonical=canonical)
-    with pytest.MonkeyPatch.context() as mp:  # small chunks: rows split across chunks
+    with pytest.MonkeyPatch.context() as mp:  # small chunks / batches: rows split across them
         mp.setattr(kmer_module, "_WINDOWS_PER_CHUNK", windows_per_chunk)
+        mp.setattr(batches_module, "_BATCH_BYTES", batch_bytes)
         X = encoder.fit_transform(seqs)
-    assert X.dtype == np.int64
+    assert X.dtype == np.int64 and X.indices.dtype == np.int32
+    assert X.has_canonical_format
     assert _as_counters(X, encoder.get_feature_names_out()) == _naive_counts(seqs, k, canonical)
 
 
@@ -328,3 +339,212 @@ def test_sequence_encoder_in_a_pipeline():
     assert pipe.named_steps["sequenceencoder"].n_positions_ == 30
     cloned = clone(pipe).set_params(sequenceencoder__layout="NCL")
     assert cloned.fit(X, y).score(X, y) == pipe.score(X, y)  # same features, reordered
+
+
+def test_sequence_encoder_flat_layout():
+    seqs = ["ACGTN", "ac", "G"]
+    encoder = SequenceEncoder(layout="flat")
+    X = encoder.fit_transform(seqs)
+    assert X.shape == (3, 20) and X.dtype == np.float32
+    assert_array_equal(X, SequenceEncoder().fit_transform(seqs).reshape(3, -1))
+    names = encoder.get_feature_names_out()
+    assert names.dtype == object and len(names) == 20
+    assert list(names[:6]) == ["pos0_A", "pos0_C", "pos0_G", "pos0_T", "pos1_A", "pos1_C"]
+    assert names[-1] == "pos4_T"
+    assert X[0, list(names).index("pos3_T")] == 1 and X[0, 16:].sum() == 0  # N: all zero
+
+
+@pytest.mark.parametrize("layout", ["NLC", "NCL"])
+def test_sequence_encoder_3d_layouts_have_no_feature_names(layout):
+    encoder = SequenceEncoder(layout=layout).fit(["ACGT"])
+    assert not hasattr(encoder, "get_feature_names_out")
+    with pytest.raises(AttributeError) as info:
+        encoder.get_feature_names_out()
+    assert "needs layout='flat'" in str(info.value.__cause__)
+    with pytest.raises(ValueError, match="needs SequenceEncoder\\(layout='flat'\\)"):
+        encoder.set_output(transform="pandas")
+    with pytest.raises(ValueError, match="needs SequenceEncoder\\(layout='flat'\\)"):
+        make_pipeline(SequenceEncoder(layout=layout), LogisticRegression()).set_output(
+            transform="pandas"
+        )
+    assert encoder.set_output(transform="default") is encoder
+    # a global pandas setting leaves 3-D arrays as they are (a DataFrame cannot hold them)
+    with config_context(transform_output="pandas"):
+        assert isinstance(encoder.transform(["AC"]), np.ndarray)
+
+
+def test_sequence_encoder_flat_pandas_output_and_pipeline():
+    X, y = _planted_motif_data(n_samples=80, length=30, seed=1)
+    encoder = SequenceEncoder(layout="flat").set_output(transform="pandas")
+    frame = encoder.fit_transform(pd.Series(X))
+    assert isinstance(frame, pd.DataFrame)
+    assert list(frame.columns) == list(encoder.get_feature_names_out())
+    assert_array_equal(frame.to_numpy(), SequenceEncoder(layout="flat").fit_transform(X))
+    # no reshaping step needed: a scikit-learn model follows directly
+    pipe = make_pipeline(SequenceEncoder(layout="flat"), LogisticRegression(max_iter=1000))
+    flatten = FunctionTransformer(lambda a: a.reshape(len(a), -1))
+    reference = make_pipeline(SequenceEncoder(), flatten, LogisticRegression(max_iter=1000))
+    assert_allclose(pipe.fit(X, y).predict_proba(X), reference.fit(X, y).predict_proba(X))
+    with config_context(transform_output="pandas"):
+        assert isinstance(pipe[:-1].transform(X[:3]), pd.DataFrame)
+
+
+# ------------------------------------------------- KmerEncoder: dense and pandas output
+
+
+@pytest.mark.parametrize(
+    "params", [{"k": 3}, {"k": 2, "canonical": True}, {"k": 3, "normalize": "l1"}]
+)
+def test_kmer_dense_output_equals_sparse(params):
+    seqs = _random_sequences(20, np.arange(1, 21), seed=8, alphabet="ACGTN")
+    sparse = KmerEncoder(**params).fit_transform(seqs)
+    encoder = KmerEncoder(**params, sparse_output=False)
+    dense = encoder.fit_transform(seqs)
+    assert isinstance(dense, np.ndarray) and dense.dtype == sparse.dtype
+    assert_array_equal(dense, sparse.toarray())
+    assert_array_equal(encoder.transform(seqs), dense)
+
+
+def test_kmer_sparse_output_refuses_pandas_with_a_clear_error():
+    seqs = _random_sequences(5, 12, seed=9)
+    encoder = KmerEncoder(k=2).set_output(transform="pandas")
+    match = "Pandas output does not support sparse data. Set sparse_output=False"
+    with pytest.raises(ValueError, match=match):
+        encoder.fit_transform(seqs)
+    with pytest.raises(ValueError, match=match):
+        encoder.fit(seqs).transform(seqs)
+    with config_context(transform_output="pandas"), pytest.raises(ValueError, match=match):
+        KmerEncoder(k=2).fit_transform(seqs)
+    assert sp.issparse(encoder.set_output(transform="default").transform(seqs))
+
+
+def test_kmer_pandas_output_with_dense_output():
+    seqs = _random_sequences(6, 15, seed=10)
+    encoder = KmerEncoder(k=2, sparse_output=False).set_output(transform="pandas")
+    frame = encoder.fit_transform(seqs)
+    assert isinstance(frame, pd.DataFrame)
+    assert list(frame.columns) == list(encoder.get_feature_names_out())
+    assert_array_equal(frame.to_numpy(), KmerEncoder(k=2).fit_transform(seqs).toarray())
+    with config_context(transform_output="pandas"):
+        assert isinstance(KmerEncoder(k=1, sparse_output=False).fit_transform(seqs), pd.DataFrame)
+
+
+def test_kmer_pandas_output_in_a_pipeline():
+    X, y = _planted_motif_data(n_samples=80, length=30, seed=2)
+    pipe = make_pipeline(
+        KmerEncoder(k=3, sparse_output=False), StandardScaler(), LogisticRegression(max_iter=1000)
+    ).set_output(transform="pandas")
+    pipe.fit(X, y)
+    features = pipe[:-1].transform(X[:4])
+    assert isinstance(features, pd.DataFrame) and features.columns[0] == "AAA"
+    assert features.shape == (4, 64)
+    sparse_pipe = make_pipeline(
+        KmerEncoder(k=3), StandardScaler(with_mean=False), LogisticRegression(max_iter=1000)
+    )
+    assert pipe.score(X, y) == pytest.approx(sparse_pipe.fit(X, y).score(X, y), abs=0.05)
+
+
+# ------------------------------------------------------------- SequenceMemmap input
+
+
+def _memmap(tmp_path, seqs, name="memmap"):
+    return encode_to_memmap(seqs, tmp_path / name)
+
+
+def _dense(X):
+    return X.toarray() if sp.issparse(X) else X
+
+
+@pytest.fixture
+def read_rows(monkeypatch):
+    """Record the number of rows of every read of a memmap's codes."""
+    sizes = []
+    original = _MemmapRows.__getitem__
+
+    def recording(self, key):
+        rows = original(self, key)
+        sizes.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(_MemmapRows, "__getitem__", recording)
+    return sizes
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"k": 3},
+        {"k": 4, "canonical": True},
+        {"k": 2, "normalize": "l2"},
+        {"k": 3, "sparse_output": False},
+        {"k": 6, "canonical": True},
+    ],
+)
+def test_kmer_encoder_on_memmap_equals_in_memory(tmp_path, params):
+    seqs = _random_sequences(40, np.arange(40) % 17 + 2, seed=11, alphabet="ACGTNacgt")
+    data = _memmap(tmp_path, seqs)
+    expected = KmerEncoder(**params).fit_transform(seqs)
+    encoder = KmerEncoder(**params)
+    X = encoder.fit_transform(data)
+    assert type(X) is type(expected) and X.dtype == expected.dtype
+    assert_array_equal(_dense(X), _dense(expected))
+    assert_array_equal(_dense(encoder.fit(data).transform(data)), _dense(expected))
+    order = np.random.default_rng(0).permutation(40)[:25]  # an indexed view of the file
+    assert_array_equal(_dense(encoder.transform(data[order])), _dense(expected)[order])
+
+
+def test_kmer_encoder_reads_memmap_in_batches(tmp_path, monkeypatch, read_rows):
+    seqs = _random_sequences(50, np.arange(50) % 30 + 1, seed=12, alphabet="ACGTN")
+    data = _memmap(tmp_path, seqs)
+    monkeypatch.setattr(batches_module, "_BATCH_BYTES", 7 * data.n_positions)
+    encoder = KmerEncoder(k=3).fit(data)
+    assert read_rows == []  # the vocabulary is fixed: fit reads no sequence
+    X = encoder.transform(data)
+    assert read_rows == [7] * 7 + [1]
+    assert (X != KmerEncoder(k=3).fit_transform(seqs)).nnz == 0
+
+
+@pytest.mark.parametrize("layout", ["NLC", "NCL", "flat"])
+def test_sequence_encoder_on_memmap_equals_in_memory(tmp_path, layout):
+    seqs = _random_sequences(30, np.arange(30) % 11 + 1, seed=13, alphabet="ACGTNacgt")
+    data = _memmap(tmp_path, seqs)
+    expected = SequenceEncoder(layout=layout).fit_transform(seqs)
+    encoder = SequenceEncoder(layout=layout)
+    assert_array_equal(encoder.fit_transform(data), expected)
+    assert_array_equal(encoder.fit(data).transform(data), expected)
+    assert encoder.n_positions_ == 11
+    # a view holding only short sequences: fitted length from its own lengths, and a
+    # memmap wider than n_positions_ (padding) still transforms
+    short = data[np.flatnonzero(np.arange(30) % 11 < 5)]
+    fitted = SequenceEncoder(layout=layout).fit(short)
+    assert fitted.n_positions_ == 5
+    short_seqs = [s for i, s in enumerate(seqs) if i % 11 < 5]
+    assert_array_equal(fitted.transform(short), fitted.transform(short_seqs))
+    assert_array_equal(
+        SequenceEncoder(layout=layout, n_positions=15).fit(data).transform(data),
+        SequenceEncoder(layout=layout, n_positions=15).fit(seqs).transform(seqs),
+    )
+
+
+def test_sequence_encoder_reads_memmap_in_batches(tmp_path, monkeypatch, read_rows):
+    seqs = _random_sequences(20, np.arange(20) % 9 + 1, seed=14)
+    data = _memmap(tmp_path, seqs)
+    monkeypatch.setattr(batches_module, "_BATCH_BYTES", 6 * data.n_positions)
+    encoder = SequenceEncoder().fit(data)
+    assert read_rows == []  # fit needs the lengths only
+    X = encoder.transform(data)
+    assert read_rows == [6, 6, 6, 2]
+    assert_array_equal(X, SequenceEncoder().fit_transform(seqs))
+
+
+def test_memmap_errors(tmp_path):
+    data = _memmap(tmp_path, ["ACGTACGT", "AC", "ACG"])
+    for encoder in (KmerEncoder(k=2), SequenceEncoder()):
+        for method in ("fit", "fit_transform"):
+            with pytest.raises(ValueError, match="X is an empty SequenceMemmap"):
+                getattr(clone(encoder), method)(data[[]])
+    encoder = SequenceEncoder().fit(data[1:])
+    with pytest.raises(ValueError, match=r"X\[0\] has length 8, longer than n_positions_=3"):
+        encoder.transform(data)
+    with pytest.raises(ValueError, match=r"X\[0\] has length 8, longer than n_positions=4"):
+        SequenceEncoder(n_positions=4).fit(data)

@@ -1,6 +1,6 @@
 """KmerEncoder: bag-of-k-mers features, the CountVectorizer of DNA."""
 
-from itertools import product
+from functools import lru_cache
 from numbers import Integral
 
 import numpy as np
@@ -8,14 +8,18 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.preprocessing import normalize as _normalize
 from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._set_output import _get_output_config
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._validation import ALPHABET, N_CODE, check_sequences
+from ._batches import _check_memmap, _code_batches, _is_memmap
 
 __all__ = ["KmerEncoder"]
 
-# k-mer windows counted per chunk: bounds the temporaries (about 8 bytes a window)
-# and keeps each chunk's sort inside the CPU caches.
+# k-mer names spelt per block when building a vocabulary
+_NAMES_PER_BLOCK = 1 << 16
+# k-mer windows counted per chunk: bounds the temporaries (about 20 bytes a
+# window) and keeps each chunk inside the CPU caches.
 _WINDOWS_PER_CHUNK = 1 << 17
 
 
@@ -30,7 +34,7 @@ def _reverse_complement_index(k):
 
 
 def _windows(values, k, combine):
-    """Reduce every k-long window of the rows of ``values`` with ``combine``.
+    """Reduce every k-long window of the 1-D array ``values`` with ``combine``.
 
     ``combine(left, right, n_right)`` merges the value of a window's first
     ``k - n_right`` positions with that of its last ``n_right`` positions.
@@ -38,30 +42,112 @@ def _windows(values, k, combine):
 
     Returns
     -------
-    windows : ndarray of shape (n_rows, n_positions - k + 1)
+    windows : ndarray of shape (values.size - k + 1,)
     """
     if k == 1:
         return values
     n_right = k // 2
     left = _windows(values, k - n_right, combine)
     right = left if n_right == k - n_right else _windows(values, n_right, combine)
-    n_windows = values.shape[1] - k + 1
-    return combine(left[:, :n_windows], right[:, k - n_right : k - n_right + n_windows], n_right)
+    n_windows = values.size - k + 1
+    return combine(left[:n_windows], right[k - n_right : k - n_right + n_windows], n_right)
 
 
-def _count_kmers(codes, k, lookup, n_features):
-    """Count the k-mers of every row of ``codes`` into CSR arrays.
+def _index_dtype(k):
+    """Smallest unsigned dtype holding a k-mer index plus the N flag (bit 2k)."""
+    return np.uint8 if k <= 3 else np.uint16 if k <= 7 else np.uint32
 
-    In each chunk of rows, every k-mer window becomes one integer key
-    ``row << (2k + 1) | column``; one sort of the keys puts equal keys side by
-    side, and the run lengths are the counts. A window holding an N (or
-    padding) gets bit ``2k`` set, which puts it past the last column, and is
+
+def _count_chunk(chunk, k, lookup, n_features, data, indices):
+    """Count the k-mers of the rows of one chunk of codes, in CSR order.
+
+    Every window of ``k`` positions becomes its k-mer index (2 bits a base); a
+    window holding an N (or padding) also gets bit ``2k``, which puts it past
+    every valid index. Each row's indices are then sorted on their own (rows
+    of a few hundred small integers sort fast), so equal k-mers of a row sit
+    side by side, in increasing column order, and windows with an N last: the
+    run lengths are the counts, and the runs at ``n_features`` or more are
     dropped.
 
     Parameters
     ----------
-    codes : ndarray of shape (n_samples, n_positions), dtype uint8
-        Codes 0..4, as returned by ``check_sequences``; ``n_positions >= k``.
+    chunk : ndarray of shape (n_rows, n_positions), dtype uint8
+        Codes 0..4; ``n_positions >= k``.
+    k, lookup, n_features
+        As in :func:`_count_kmers`.
+    data, indices : ndarray of int64 and int32
+        Where the counts and their columns are written, from the start; room
+        for ``n_rows * min(n_windows, n_features)`` values, the most there can be.
+
+    Returns
+    -------
+    nnz : int
+        Number of counts written.
+    row_ends : ndarray of shape (n_rows,), dtype int64
+        End of each row in the counts written.
+    """
+    n_rows, n_positions = chunk.shape
+    n_windows = n_positions - k + 1
+    index_dtype = _index_dtype(k)
+    size = n_rows * n_positions
+    codes = chunk.reshape(-1)
+    has_n = codes.max() == N_CODE
+    # The chunk's codes row after row, then k - 1 more: window i * n_positions + j
+    # is position j of row i, whole for j < n_windows (the others are never read).
+    values = np.empty(size + k - 1, dtype=np.uint8)
+    values[size:] = 0
+    if has_n:
+        np.bitwise_and(codes, 3, out=values[:size])
+    else:
+        values[:size] = codes
+
+    def append_bases(left, right, n_right):
+        out = np.left_shift(left, 2 * n_right, dtype=index_dtype)
+        out |= right
+        return out
+
+    index = _windows(values, k, append_bases).astype(index_dtype, copy=False)
+    if has_n:
+        # N (4) is the only code with bit 2 set: OR it over each window and
+        # move it to bit 2k, past every valid k-mer index.
+        flag = _windows(codes, k, lambda left, right, _: left | right) & N_CODE
+        index[: flag.size] |= flag.astype(index_dtype) << index_dtype(2 * k - 2)
+    index = index.reshape(n_rows, n_positions)[:, :n_windows]
+    if lookup is not None:
+        index = lookup[index]
+        index.sort(axis=1)
+    else:
+        index = np.sort(index, axis=1)  # a sorted copy: values is never modified
+    keys = index.reshape(-1)
+    first = np.empty(keys.size, dtype=bool)
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    first[::n_windows] = True  # a row's first window starts a run
+    starts = np.flatnonzero(first)
+    nnz = starts.size
+    counts = np.empty(nnz, dtype=np.int64) if has_n else data[:nnz]
+    np.subtract(starts[1:], starts[:-1], out=counts[:-1])
+    counts[-1] = keys.size - starts[-1]
+    columns = keys[starts]
+    if has_n:
+        valid = columns < n_features
+        starts, columns = starts[valid], columns[valid]
+        nnz = starts.size
+        data[:nnz] = counts[valid]
+    indices[:nnz] = columns
+    row_ends = np.searchsorted(starts, np.arange(1, n_rows + 1) * n_windows)
+    return nnz, row_ends
+
+
+def _count_kmers(batches, n_samples, k, lookup, n_features):
+    """Count the k-mers of every row of every batch of codes into CSR arrays.
+
+    Parameters
+    ----------
+    batches : iterable of ndarray of shape (n_rows, n_positions), dtype uint8
+        Codes 0..4 (A, C, G, T, N or padding), rows in output order, every
+        batch as wide. Narrower than ``k``: every row is empty.
+    n_samples : int
+        Number of rows in all batches together.
     k : int
         k-mer length.
     lookup : ndarray of shape (2 * 4**k,) or None
@@ -79,58 +165,75 @@ def _count_kmers(codes, k, lookup, n_features):
     indptr : ndarray of int64
         Row boundaries, as in a CSR matrix.
     """
-    n_samples, n_positions = codes.shape
-    n_windows = n_positions - k + 1
-    shift = 2 * k + 1
-    rows_per_chunk = max(1, _WINDOWS_PER_CHUNK // n_windows)
-    index_dtype = np.uint8 if shift <= 8 else np.uint16 if shift <= 16 else np.uint32
-    key_dtype = np.uint32 if (rows_per_chunk + 1) << shift <= 1 << 32 else np.uint64
-    column_mask = key_dtype((1 << shift) - 1)
-    row_keys = np.arange(rows_per_chunk + 1, dtype=key_dtype) << key_dtype(shift)
+    indptr = np.zeros(n_samples + 1, dtype=np.int64)
+    data = indices = None
+    row, nnz = 0, 0
+    for codes in batches:
+        n_rows, n_positions = codes.shape
+        n_windows = n_positions - k + 1
+        if data is None:
+            # The most counts there can be; written in place (no concatenation
+            # of per-chunk arrays) and shrunk at the end.
+            capacity = n_samples * min(max(n_windows, 0), n_features)
+            data = np.empty(capacity, dtype=np.int64)
+            indices = np.empty(capacity, dtype=np.int32)
+        if n_windows <= 0:
+            indptr[row + 1 : row + n_rows + 1] = nnz
+            row += n_rows
+            continue
+        rows_per_chunk = max(1, _WINDOWS_PER_CHUNK // n_windows)
+        for start in range(0, n_rows, rows_per_chunk):
+            chunk = codes[start : start + rows_per_chunk]
+            chunk_nnz, row_ends = _count_chunk(
+                chunk, k, lookup, n_features, data[nnz:], indices[nnz:]
+            )
+            indptr[row + 1 : row + len(chunk) + 1] = nnz + row_ends
+            row += len(chunk)
+            nnz += chunk_nnz
+    data.resize(nnz)  # in place: gives back the unused room
+    indices.resize(nnz)
+    return data, indices, indptr
 
-    def append_bases(left, right, n_right):
-        out = np.left_shift(left, 2 * n_right, dtype=index_dtype)
-        out |= right
-        return out
 
-    data, indices, indptr = [], [], [np.zeros(1, dtype=np.int64)]
-    nnz = 0
-    for start in range(0, n_samples, rows_per_chunk):
-        chunk = codes[start : start + rows_per_chunk]
-        n_rows = chunk.shape[0]
-        has_n = chunk.max() == N_CODE
-        index = _windows(chunk & 3 if has_n else chunk, k, append_bases)
-        index = index.astype(index_dtype, copy=k == 1)
-        if has_n:
-            # N (4) is the only code with bit 2 set: OR it over each window and
-            # move it to bit 2k, past every valid k-mer index.
-            flag = _windows(chunk, k, lambda left, right, _: left | right) & N_CODE
-            index |= flag.astype(index_dtype) << index_dtype(2 * k - 2)
-        if lookup is not None:
-            index = lookup[index]
-        keys = np.empty((n_rows, n_windows), dtype=key_dtype)
-        np.bitwise_or(index, row_keys[:n_rows, None], out=keys)
-        keys = keys.ravel()
-        keys.sort()
-        first = np.empty(keys.size, dtype=bool)
-        first[0] = True
-        np.not_equal(keys[1:], keys[:-1], out=first[1:])
-        starts = np.flatnonzero(first)
-        counts = np.empty(starts.size, dtype=np.int64)
-        np.subtract(starts[1:], starts[:-1], out=counts[:-1])
-        counts[-1] = keys.size - starts[-1]
-        unique = keys[starts]
-        columns = np.empty(unique.size, dtype=np.int32)
-        np.bitwise_and(unique, column_mask, out=columns, casting="unsafe")
-        if has_n:
-            valid = columns < n_features
-            unique, counts, columns = unique[valid], counts[valid], columns[valid]
-        row_ends = np.searchsorted(unique, row_keys[1 : n_rows + 1])
-        data.append(counts)
-        indices.append(columns)
-        indptr.append(nnz + row_ends)
-        nnz += unique.size
-    return np.concatenate(data), np.concatenate(indices), np.concatenate(indptr)
+def _build_vocabulary(k, canonical):
+    """``({k-mer: column}, lookup)`` for k-mers in lexicographic order.
+
+    ``lookup`` maps every k-mer index (and, past ``4**k``, every index with
+    the N bit set) to its column when ``canonical``; None otherwise.
+    """
+    all_kmers = np.arange(4**k, dtype=np.int64)
+    if canonical:
+        rc = _reverse_complement_index(k)
+        kept = all_kmers[all_kmers <= rc]
+        # Column of each k-mer index; indices with the N bit (2k) set map
+        # past the last column and are dropped by _count_kmers.
+        lookup = np.full(2 * 4**k, kept.size, dtype=np.int64)
+        lookup[: 4**k] = np.searchsorted(kept, np.minimum(all_kmers, rc))
+        lookup = lookup.astype(np.uint16 if k < 8 else np.uint32)
+        lookup.setflags(write=False)  # shared by every encoder with these parameters
+    else:
+        kept, lookup = all_kmers, None
+    # names spelt with numpy, a block of k-mers at a time (bounded temporaries),
+    # instead of a Python loop over the 4**k k-mers
+    alphabet = np.frombuffer(ALPHABET.encode("ascii"), dtype=np.uint8)
+    vocabulary = {}
+    for start in range(0, kept.size, _NAMES_PER_BLOCK):
+        block = kept[start : start + _NAMES_PER_BLOCK]
+        letters = np.empty((block.size, k), dtype=np.uint8)
+        for j in range(k):
+            letters[:, j] = alphabet[(block >> (2 * (k - 1 - j))) & 3]
+        names = letters.view(f"S{k}").ravel().astype(f"U{k}").tolist()
+        vocabulary.update(zip(names, range(start, start + block.size), strict=True))
+    return vocabulary, lookup
+
+
+# Vocabularies up to k=8 (65,536 k-mers) are kept once built: refitting, as in
+# cross-validation, then costs a dict copy. Larger ones are rebuilt each time.
+_cached_vocabulary = lru_cache(maxsize=16)(_build_vocabulary)
+
+
+def _vocabulary(k, canonical):
+    return (_cached_vocabulary if k <= 8 else _build_vocabulary)(k, canonical)
 
 
 class KmerEncoder(TransformerMixin, BaseEstimator):
@@ -151,6 +254,11 @@ class KmerEncoder(TransformerMixin, BaseEstimator):
         lexicographically smaller of the two (strand-agnostic features).
     normalize : {"l1", "l2"}, default=None
         Normalise each row of counts; None keeps raw integer counts.
+    sparse_output : bool, default=True
+        Return a CSR sparse matrix; False returns a dense ndarray (as
+        :class:`~sklearn.preprocessing.OneHotEncoder` does), which is what
+        ``set_output(transform="pandas")`` needs. Dense output holds
+        ``n_samples * n_features`` values: 4096 columns for k=6.
 
     Attributes
     ----------
@@ -160,6 +268,12 @@ class KmerEncoder(TransformerMixin, BaseEstimator):
     See Also
     --------
     SequenceEncoder : One-hot encoding for convolutional models.
+
+    Notes
+    -----
+    ``X`` may also be a :class:`~sklearn_attngen.datasets.SequenceMemmap`
+    (data larger than memory): it is then read a batch of rows at a time,
+    never whole, and the output is the same as for the sequences in memory.
 
     Examples
     --------
@@ -173,45 +287,54 @@ class KmerEncoder(TransformerMixin, BaseEstimator):
     >>> X.toarray()[:, :2]
     array([[0, 1],
            [2, 0]])
+
+    Dense output, e.g. for pandas DataFrames:
+
+    >>> enc = KmerEncoder(k=1, sparse_output=False).set_output(transform="pandas")
+    >>> enc.fit_transform(["ACGT", "AAAN"])
+       A  C  G  T
+    0  1  1  1  1
+    1  3  0  0  0
     """
 
     _parameter_constraints = {
         "k": [Interval(Integral, 1, 12, closed="both")],
         "canonical": ["boolean"],
         "normalize": [StrOptions({"l1", "l2"}), None],
+        "sparse_output": ["boolean"],
     }
 
-    def __init__(self, k=6, canonical=False, normalize=None):
+    def __init__(self, k=6, canonical=False, normalize=None, sparse_output=True):
         self.k = k
         self.canonical = canonical
         self.normalize = normalize
+        self.sparse_output = sparse_output
 
     def _fit_vocabulary(self):
-        all_kmers = np.arange(4**self.k)
-        if self.canonical:
-            rc = _reverse_complement_index(self.k)
-            kept = all_kmers[all_kmers <= rc]
-            # Column of each k-mer index; indices with the N bit (2k) set map
-            # past the last column and are dropped by _count_kmers.
-            lookup = np.full(2 * 4**self.k, kept.size, dtype=np.int64)
-            lookup[: 4**self.k] = np.searchsorted(kept, np.minimum(all_kmers, rc))
-            self._lookup = lookup.astype(np.uint16 if self.k < 8 else np.uint32)
-        else:
-            kept = all_kmers
-            self._lookup = None
-        names = ["".join(p) for p in product(ALPHABET, repeat=self.k)]
-        self.vocabulary_ = {names[i]: col for col, i in enumerate(kept)}
+        vocabulary, self._lookup = _vocabulary(self.k, self.canonical)
+        self.vocabulary_ = vocabulary.copy()
 
-    def _count(self, codes):
-        n_samples, n_features = codes.shape[0], len(self.vocabulary_)
-        if codes.shape[1] < self.k:
-            X_counts = sp.csr_matrix((n_samples, n_features), dtype=np.int64)
-        else:
-            arrays = _count_kmers(codes, self.k, self._lookup, n_features)
-            X_counts = sp.csr_matrix(arrays, shape=(n_samples, n_features))
+    def _check_output_container(self):
+        """Refuse sparse output where a DataFrame is asked for, before any work."""
+        container = _get_output_config("transform", estimator=self)["dense"]
+        if container != "default" and self.sparse_output:
+            raise ValueError(
+                f"{container.capitalize()} output does not support sparse data. Set "
+                f"sparse_output=False to output {container} DataFrames (dense: one column per "
+                f"k-mer, 4**k = {4**self.k} for k={self.k}, fewer with canonical=True), or "
+                f"disable {container.capitalize()} output with "
+                'set_output(transform="default").'
+            )
+
+    def _count(self, batches, n_samples):
+        n_features = len(self.vocabulary_)
+        arrays = _count_kmers(
+            (codes for _, codes in batches), n_samples, self.k, self._lookup, n_features
+        )
+        X_counts = sp.csr_matrix(arrays, shape=(n_samples, n_features))
         if self.normalize is not None:
             X_counts = _normalize(X_counts.astype(np.float64), norm=self.normalize)
-        return X_counts
+        return X_counts if self.sparse_output else X_counts.toarray()
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -219,8 +342,10 @@ class KmerEncoder(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : list, ndarray or pandas Series of str
-            DNA sequences.
+        X : list, ndarray or pandas Series of str, or SequenceMemmap
+            DNA sequences (or one-hot / uint8 code arrays). A
+            :class:`~sklearn_attngen.datasets.SequenceMemmap` is not read:
+            the vocabulary does not depend on the data.
         y : None
             Ignored.
 
@@ -228,7 +353,10 @@ class KmerEncoder(TransformerMixin, BaseEstimator):
         -------
         self : KmerEncoder
         """
-        check_sequences(X)
+        if _is_memmap(X):
+            _check_memmap(X)
+        else:
+            check_sequences(X)
         self._fit_vocabulary()
         return self
 
@@ -238,36 +366,43 @@ class KmerEncoder(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : list, ndarray or pandas Series of str
-            DNA sequences.
+        X : list, ndarray or pandas Series of str, or SequenceMemmap
+            DNA sequences (or one-hot / uint8 code arrays); a
+            :class:`~sklearn_attngen.datasets.SequenceMemmap` is read a batch
+            of rows at a time.
         y : None
             Ignored.
 
         Returns
         -------
-        X_counts : sparse matrix of shape (n_samples, n_features), CSR
+        X_counts : sparse matrix or ndarray of shape (n_samples, n_features)
             Same as ``fit(X).transform(X)``.
         """
-        codes, _ = check_sequences(X)
+        self._check_output_container()
+        batches, lengths = _code_batches(X)  # validates X before anything is learnt
         self._fit_vocabulary()
-        return self._count(codes)
+        return self._count(batches, len(lengths))
 
     def transform(self, X):
         """Count k-mers.
 
         Parameters
         ----------
-        X : list, ndarray or pandas Series of str
-            DNA sequences (or one-hot / uint8 code arrays).
+        X : list, ndarray or pandas Series of str, or SequenceMemmap
+            DNA sequences (or one-hot / uint8 code arrays); a
+            :class:`~sklearn_attngen.datasets.SequenceMemmap` is read a batch
+            of rows at a time.
 
         Returns
         -------
-        X_counts : sparse matrix of shape (n_samples, n_features), CSR
-            int64 counts, or float64 when ``normalize`` is set.
+        X_counts : sparse matrix or ndarray of shape (n_samples, n_features)
+            int64 counts, or float64 when ``normalize`` is set; a CSR matrix,
+            or a dense ndarray when ``sparse_output=False``.
         """
         check_is_fitted(self)
-        codes, _ = check_sequences(X)
-        return self._count(codes)
+        self._check_output_container()
+        batches, lengths = _code_batches(X)
+        return self._count(batches, len(lengths))
 
     def get_feature_names_out(self, input_features=None):
         """The k-mer of each output column.

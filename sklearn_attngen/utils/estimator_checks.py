@@ -25,6 +25,7 @@ pandas, where installed, adds Series and DataFrame inputs. The lists
 import contextlib
 import pickle
 import re
+import tempfile
 from functools import partial
 from inspect import signature
 
@@ -279,6 +280,18 @@ def check_pipeline_consistency_strings(name, estimator_orig):
     _assert_outputs_equal(_outputs(estimator, X), _outputs(pipeline, X))
 
 
+def check_sequence_memmap_input(name, estimator_orig):
+    """A SequenceMemmap of the sequences fits and transforms / predicts as they do."""
+    from ..datasets import encode_to_memmap  # utils sits below datasets: import late
+
+    X, y = _dna_data(estimator=estimator_orig)
+    expected = _outputs(_fitted(estimator_orig, X, y), X)
+    with tempfile.TemporaryDirectory() as folder:
+        data = encode_to_memmap(X, folder)
+        _assert_outputs_equal(expected, _outputs(_fitted(estimator_orig, data, y), data))
+        del data  # close the memory-mapped files before the folder goes
+
+
 def check_invalid_input_errors_strings(name, estimator_orig):
     """Tabular, empty, missing and non-DNA input fail with a message that says why."""
     X, y = _dna_data(estimator=estimator_orig)
@@ -332,6 +345,7 @@ STRING_INPUT_CHECKS = [
     check_methods_subset_invariance_strings,
     check_methods_sample_order_invariance_strings,
     check_pipeline_consistency_strings,
+    check_sequence_memmap_input,
     check_invalid_input_errors_strings,
 ]
 
