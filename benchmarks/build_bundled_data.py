@@ -17,6 +17,10 @@ It reads ``../shared/data`` (see ``_shared_data.py``) and writes, deterministica
   the official file the row was taken from.
 - ``jaspar2024_motifs.meme``: six JASPAR 2024 CORE matrices copied verbatim from
   ``jaspar2024/JASPAR2024_CORE_latest.meme``.
+- ``yeast_promoters.csv.gz``: every row of
+  ``yeast_promoters_vaishnav/random_defined_medium.csv.gz`` in file order, with a
+  ``split`` column: a random 20 % (seed 0) is ``test``; and the source
+  repository's MIT licence as ``LICENSE-MIT-vaishnav.txt``.
 """
 
 import csv
@@ -87,6 +91,24 @@ def build_motifs():
     print(f"motifs: {', '.join(MOTIF_IDS)}")
 
 
+def build_yeast():
+    source = shared_data_dir() / "yeast_promoters_vaishnav"
+    with gzip.open(source / "random_defined_medium.csv.gz", "rt") as handle:
+        rows = list(csv.DictReader(handle))
+    test = np.zeros(len(rows), dtype=bool)
+    test[np.random.default_rng(SEED).permutation(len(rows))[: len(rows) // 5]] = True
+    _write_csv_gz(
+        OUT / "yeast_promoters.csv.gz",
+        ["sequence", "expression", "split"],
+        [
+            (row["sequence"], row["expression"], "test" if is_test else "train")
+            for row, is_test in zip(rows, test, strict=True)
+        ],
+    )
+    shutil.copyfile(source / "LICENSE.repo", OUT / "LICENSE-MIT-vaishnav.txt")
+    print(f"yeast: {len(rows)} rows, {test.sum()} test")
+
+
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(
@@ -94,6 +116,7 @@ def main():
     )
     build_promoter()
     build_motifs()
+    build_yeast()
     for path in sorted(OUT.iterdir()):
         print(f"{path.name}: {path.stat().st_size:,} bytes")
 

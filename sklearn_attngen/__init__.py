@@ -1,11 +1,13 @@
 """sklearn-attngen: DNA sequence classification with built-in, faithful saliency."""
 
 from ._classifier import AttnGenClassifier, CNNBaselineClassifier
+from ._regressor import AttnGenRegressor
 from ._version import __version__
 from .preprocessing import KmerEncoder, SequenceEncoder
 
 __all__ = [
     "AttnGenClassifier",
+    "AttnGenRegressor",
     "CNNBaselineClassifier",
     "KmerEncoder",
     "SequenceEncoder",

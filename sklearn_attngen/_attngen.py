@@ -78,11 +78,16 @@ class AttnGenMixin:
         if training and p > 0 and self.mask_consistency > 0:
             masked = {**X, "codes": self._mask_lowest_attention(X, p)}
             y_masked = self.infer(masked)
-            log_clean = F.log_softmax(_first(y_pred), dim=1)
-            log_masked = F.log_softmax(_first(y_masked), dim=1)
-            kl = F.kl_div(log_masked, log_clean, log_target=True, reduction="batchmean")
-            loss = loss + self.mask_consistency * kl
+            consistency = self._consistency(_first(y_pred), _first(y_masked))
+            loss = loss + self.mask_consistency * consistency
         return loss
+
+    @staticmethod
+    def _consistency(output, masked_output):
+        """``KL(p_clean || p_masked)`` of the class probabilities (the regressor: MSE)."""
+        log_clean = F.log_softmax(output, dim=1)
+        log_masked = F.log_softmax(masked_output, dim=1)
+        return F.kl_div(log_masked, log_clean, log_target=True, reduction="batchmean")
 
     @torch.no_grad()
     def _mask_lowest_attention(self, Xi, p):

@@ -231,17 +231,22 @@ class BaseDNANet(MixedPrecisionMixin, NeuralNet):
         if reset:
             self.n_positions_ = int(codes.shape[1])
         weights = self._sample_weights(sample_weight, y, len(lengths))
-        data = self._as_dataset(codes, lengths, y, sample_weight=weights)
+        targets = self._training_targets(y)
+        data = self._as_dataset(codes, lengths, targets, sample_weight=weights)
         with self._seeded():
             if reset:
                 self.initialize()
             try:
-                NeuralNet.partial_fit(self, data, y, **fit_params)
+                NeuralNet.partial_fit(self, data, targets, **fit_params)
             except TrainingDivergedError:
                 self._forget_fit()
                 raise
             self._after_fit(data)
         return self
+
+    def _training_targets(self, y):
+        """What the loss compares the network's output with (the checked targets)."""
+        return y
 
     def _after_fit(self, data):
         pass

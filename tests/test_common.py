@@ -22,7 +22,7 @@ from sklearn.utils import get_tags
 from sklearn.utils.estimator_checks import estimator_checks_generator
 from sklearn.utils.estimator_checks import parametrize_with_checks as sk_parametrize_with_checks
 
-from sklearn_attngen import AttnGenClassifier, CNNBaselineClassifier
+from sklearn_attngen import AttnGenClassifier, AttnGenRegressor, CNNBaselineClassifier
 from sklearn_attngen.preprocessing import (
     KmerEncoder,
     SequenceEncoder,
@@ -44,6 +44,7 @@ ESTIMATORS = [
         n_filters=4, n_blocks=1, attention_size=4, max_epochs=2, mask_fraction=0.2, mask_warmup=0
     ),
     CNNBaselineClassifier(embedding_dim=4, max_epochs=1),
+    AttnGenRegressor(n_filters=4, n_blocks=1, attention_size=4, max_epochs=2),
 ]
 OUTPUT_METHODS = ("transform", "predict", "predict_proba", "decision_function", "score_samples")
 

@@ -6,8 +6,9 @@ estimator of the package accepts.
 
 - :func:`load_genomic_benchmark`, :func:`list_genomic_benchmarks`: the Genomic
   Benchmarks, downloaded and cached by the genomic-benchmarks package.
-- :func:`load_splice_junction`, :func:`load_promoter`: small real data sets
-  shipped with the package (no download).
+- :func:`load_splice_junction`, :func:`load_promoter`,
+  :func:`load_yeast_promoters`: small real data sets shipped with the package
+  (no download); the last is a regression task.
 - :func:`read_fasta`, :func:`read_sequences`: your own FASTA, CSV or TSV files.
 - :func:`encode_to_memmap`, :class:`SequenceMemmap`: files larger than memory,
   encoded once into memory-mapped codes that the estimators read batch by batch.
@@ -15,7 +16,7 @@ estimator of the package accepts.
   with planted real JASPAR motifs and a ground-truth saliency mask.
 """
 
-from ._bundled import load_promoter, load_splice_junction
+from ._bundled import load_promoter, load_splice_junction, load_yeast_promoters
 from ._genomic_benchmarks import list_genomic_benchmarks, load_genomic_benchmark
 from ._memmap import SequenceMemmap, encode_to_memmap
 from ._motifs import Motif, load_jaspar_motifs, make_motif_sequences
@@ -30,6 +31,7 @@ __all__ = [
     "load_jaspar_motifs",
     "load_promoter",
     "load_splice_junction",
+    "load_yeast_promoters",
     "make_motif_sequences",
     "read_fasta",
     "read_sequences",

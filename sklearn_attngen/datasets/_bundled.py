@@ -5,7 +5,7 @@ import numpy as np
 from ..utils._param_validation import StrOptions, validate_params
 from ._base import SPLITS, _finish, _load_descr, _read_bundled_csv
 
-__all__ = ["load_promoter", "load_splice_junction"]
+__all__ = ["load_promoter", "load_splice_junction", "load_yeast_promoters"]
 
 
 def _load(csv_name, descr_name, split, return_X_y, as_frame, target_names=None):
@@ -171,4 +171,76 @@ def load_promoter(*, split="train", return_X_y=False, as_frame=False):
         return_X_y,
         as_frame,
         target_names=["non-promoter", "promoter"],
+    )
+
+
+@validate_params(
+    {"split": [StrOptions(set(SPLITS))], "return_X_y": ["boolean"], "as_frame": ["boolean"]},
+    prefer_skip_nested_validation=True,
+)
+def load_yeast_promoters(*, split="train", return_X_y=False, as_frame=False):
+    """Load yeast promoter expression measurements (regression).
+
+    Random 80-nt promoter sequences in fixed flanks (110 nt in all), measured
+    in *S. cerevisiae* grown in defined medium (SD-Ura) by sort-seq: the
+    target is the mean fluorescence bin, a real number of about 0 to 17
+    (Vaishnav et al., Nature 2022; MIT licence). See ``DESCR``.
+
+    =================   =====================================
+    Target              expression, float (mean 9.3, sd 3.0)
+    Samples             4,232 train / 1,057 test
+    Sequence length     110
+    Alphabet            A, C, G, T (upper case)
+    =================   =====================================
+
+    Parameters
+    ----------
+    split : {"train", "test", "all"}, default="train"
+        Which rows to load; the test rows are a random 20 % (seed 0), stored
+        in the file. ``"all"`` is the training rows followed by the test rows.
+    return_X_y : bool, default=False
+        Return ``(data, target)`` instead of a Bunch.
+    as_frame : bool, default=False
+        Make ``data`` and ``target`` pandas Series and add ``frame``, a
+        DataFrame with columns ``sequence`` and ``label`` (the expression).
+
+    Returns
+    -------
+    data : :class:`~sklearn.utils.Bunch`
+        With attributes
+
+        data : list of str, or Series
+            Upper-case sequences.
+        target : ndarray of shape (n_samples,), or Series
+            Expression, float64.
+        frame : DataFrame or None
+            Only with ``as_frame=True``.
+        DESCR : str
+            Description, source, licence.
+        filename : str
+            Name of the data file inside ``data_module``.
+
+    (data, target) : tuple
+        If ``return_X_y`` is True.
+
+    See Also
+    --------
+    sklearn_attngen.AttnGenRegressor : A regressor for such data.
+
+    Examples
+    --------
+    >>> from sklearn_attngen.datasets import load_yeast_promoters
+    >>> X, y = load_yeast_promoters(return_X_y=True)
+    >>> len(X), len(X[0]), y.dtype
+    (4232, 110, dtype('float64'))
+    """
+    rows = _read_bundled_csv("yeast_promoters.csv.gz", split)
+    return _finish(
+        [row["sequence"] for row in rows],
+        np.array([float(row["expression"]) for row in rows]),
+        return_X_y=return_X_y,
+        as_frame=as_frame,
+        DESCR=_load_descr("yeast_promoters.rst"),
+        filename="yeast_promoters.csv.gz",
+        data_module="sklearn_attngen.datasets.data",
     )

@@ -159,11 +159,13 @@ def _column_index(header, column, param, path):
 
 
 def _as_target(labels):
-    """Labels as an int64 array when they are all integers, else as str."""
-    try:
-        return np.array([int(label) for label in labels], dtype=np.int64)
-    except ValueError:
-        return np.array(labels, dtype=str)
+    """int64 when every label is an integer, float64 when every one is a number, else str."""
+    for kind in (np.int64, np.float64):
+        try:
+            return np.array([kind(label) for label in labels], dtype=kind)
+        except ValueError:
+            continue
+    return np.array(labels, dtype=str)
 
 
 @validate_params(
@@ -220,7 +222,9 @@ def read_sequences(
         data : list of str
             The sequences, in file order.
         target : ndarray of shape (n_samples,) or None
-            The labels: int64 when every label is an integer, else str.
+            The labels or targets: int64 when every value is an integer,
+            float64 when every value is a number (regression targets, e.g.
+            ``label_column="activity"``), else str.
             None when ``label_column`` is None.
         ids : list of str or None
             The ``id_column`` values, or None.

@@ -42,6 +42,7 @@ EXPECTED_FAILED_CHECKS = {
     "KmerEncoder": {},
     "SequenceEncoder": {},
     "AttnGenClassifier": _SKORCH_ESTIMATOR,
+    "AttnGenRegressor": _SKORCH_ESTIMATOR,
     "CNNBaselineClassifier": _SKORCH_ESTIMATOR,
 }
 
