@@ -145,7 +145,7 @@ def test_bad_targets(data, y, match):
 
 def test_bundled_yeast_promoters():
     X, y = load_yeast_promoters(return_X_y=True)
-    X_test, y_test = load_yeast_promoters(split="test", return_X_y=True)
+    X_test, _ = load_yeast_promoters(split="test", return_X_y=True)
     assert (len(X), len(X_test)) == (4232, 1057)
     assert {len(s) for s in X} == {110} and y.dtype == np.float64
     assert not set(X) & set(X_test)
