@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 from skorch.dataset import unpack_data
 
-from ._modules import AttnGenNet
+from ._modules import AttnGenNet, reverse_positions
 from .callbacks import ProgressiveMasking, _PerCallLRScheduler
 from .utils import N_CODE
 from .utils._param_validation import Interval
@@ -106,8 +106,15 @@ class AttnGenMixin:
 
     # ------------------------------------------------------------- saliency
     def _attention_batches(self, data):
-        for _, attention in self.forward_iter(data, training=False):
-            yield attention.numpy()
+        """Attention of each batch; with ``strand_average``, averaged with the reverse strand's."""
+
+        def step(Xi):
+            return self.evaluation_step((Xi, None))[1], Xi["lengths"]
+
+        for (forward, lengths), reverse in self._strand_batches(data, step):
+            if reverse is not None:  # the reverse strand's map, mapped back
+                forward = (forward + reverse_positions(reverse[0], lengths)) / 2
+            yield forward.numpy()
 
     def saliency(self, X, *, out=None):
         """Per-nucleotide saliency: the attention weights.

@@ -323,6 +323,24 @@ class AttnGenClassifier(AttnGenMixin, DNAClassifierBase):
         loss (:class:`torch.amp.GradScaler`) to keep small gradients from
         underflowing. Pays on GPUs with tensor cores (bfloat16 on Ampere and
         newer); on CPUs it is usually slower.
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the loss, as in scikit-learn's
+        ``LogisticRegression``: a dict ``{label: weight}`` (classes left out
+        weigh 1), or ``"balanced"`` for ``n_samples / (n_classes *
+        bincount(y))``. Multiplied with ``fit``'s ``sample_weight``; the
+        weights are scaled to mean 1 over the training data.
+    alphabet : {"DNA", "RNA"}, default="DNA"
+        ``"RNA"`` reads U (not T) as the fourth base of string input.
+    strand_augment : bool, default=False
+        Train on each sequence's forward or reverse-complement strand, drawn
+        at random per batch: for strand-symmetric signals (transcription
+        factor binding), not for strand-specific ones (promoters, splice
+        sites).
+    strand_average : bool, default=False
+        Average ``predict_proba`` / ``predict`` and ``saliency`` over both
+        strands (the reverse strand's map mapped back to the forward
+        positions), so that ``X`` and its reverse complement get exactly the
+        same outputs. Costs a second forward pass.
     **kwargs
         skorch parameters and routed parameters, e.g. ``optimizer__weight_decay``.
 
@@ -386,6 +404,8 @@ class AttnGenClassifier(AttnGenMixin, DNAClassifierBase):
         mixed_precision=None,
         class_weight=None,
         alphabet="DNA",
+        strand_augment=False,
+        strand_average=False,
         **kwargs,
     ):
         super().__init__(**init_arguments(locals()))
@@ -412,6 +432,24 @@ class CNNBaselineClassifier(DNAClassifierBase):
     random_state : int, RandomState instance or None, default=None
     mixed_precision : {"bfloat16", "float16"} or None, default=None
         As in :class:`AttnGenClassifier`.
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the loss, as in scikit-learn's
+        ``LogisticRegression``: a dict ``{label: weight}`` (classes left out
+        weigh 1), or ``"balanced"`` for ``n_samples / (n_classes *
+        bincount(y))``. Multiplied with ``fit``'s ``sample_weight``; the
+        weights are scaled to mean 1 over the training data.
+    alphabet : {"DNA", "RNA"}, default="DNA"
+        ``"RNA"`` reads U (not T) as the fourth base of string input.
+    strand_augment : bool, default=False
+        Train on each sequence's forward or reverse-complement strand, drawn
+        at random per batch: for strand-symmetric signals (transcription
+        factor binding), not for strand-specific ones (promoters, splice
+        sites).
+    strand_average : bool, default=False
+        Average ``predict_proba`` / ``predict`` and ``saliency`` over both
+        strands (the reverse strand's map mapped back to the forward
+        positions), so that ``X`` and its reverse complement get exactly the
+        same outputs. Costs a second forward pass.
     **kwargs
         skorch parameters and routed parameters.
 
@@ -452,6 +490,8 @@ class CNNBaselineClassifier(DNAClassifierBase):
         mixed_precision=None,
         class_weight=None,
         alphabet="DNA",
+        strand_augment=False,
+        strand_average=False,
         **kwargs,
     ):
         super().__init__(**init_arguments(locals()))

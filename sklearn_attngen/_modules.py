@@ -18,6 +18,28 @@ def one_hot(codes):
     return F.one_hot(codes.long(), 5)[..., :4].transpose(1, 2).float()
 
 
+_COMPLEMENT = (3, 2, 1, 0, N_CODE)  # A <-> T, C <-> G, N stays N
+
+
+def reverse_complement_codes(codes, lengths):
+    """Reverse complement of a padded batch of codes; padding stays at the end.
+
+    ``codes`` (batch, length) uint8 or long, ``lengths`` (batch,). Position
+    ``j < lengths[i]`` of the result is the complement of position
+    ``lengths[i] - 1 - j``; the same index maps a per-position score back.
+    """
+    complement = torch.as_tensor(_COMPLEMENT, dtype=codes.dtype, device=codes.device)
+    return complement[reverse_positions(codes, lengths).long()]
+
+
+def reverse_positions(values, lengths):
+    """Reverse the first ``lengths[i]`` positions (axis 1) of each row; the rest stay."""
+    positions = torch.arange(values.shape[1], device=values.device)
+    lengths = lengths.to(values.device)[:, None]
+    source = torch.where(positions < lengths, lengths - 1 - positions, positions)
+    return torch.gather(values, 1, source)
+
+
 def padding_mask(codes, lengths):
     """(batch, length) bool, True on real positions."""
     positions = torch.arange(codes.shape[1], device=codes.device)

@@ -225,7 +225,17 @@ class AttnGenRegressor(AttnGenMixin, DNARegressorBase):
         On yeast promoter expression (mean 9.3, sd 3.0) this raised the test
         R² from 0.64 to 0.70 (``benchmarks/bench_regression.py``).
     alphabet : {"DNA", "RNA"}, default="DNA"
-        ``"RNA"`` reads U as the fourth base of string input.
+        ``"RNA"`` reads U (not T) as the fourth base of string input.
+    strand_augment : bool, default=False
+        Train on each sequence's forward or reverse-complement strand, drawn
+        at random per batch: for strand-symmetric signals (transcription
+        factor binding), not for strand-specific ones (promoters, splice
+        sites).
+    strand_average : bool, default=False
+        Average ``predict_proba`` / ``predict`` and ``saliency`` over both
+        strands (the reverse strand's map mapped back to the forward
+        positions), so that ``X`` and its reverse complement get exactly the
+        same outputs. Costs a second forward pass.
     **kwargs
         skorch parameters and routed parameters.
 
@@ -289,6 +299,8 @@ class AttnGenRegressor(AttnGenMixin, DNARegressorBase):
         mixed_precision=None,
         normalize_y=True,
         alphabet="DNA",
+        strand_augment=False,
+        strand_average=False,
         **kwargs,
     ):
         super().__init__(**init_arguments(locals()))
