@@ -232,7 +232,7 @@ def _draw_logo(ax, matrix, positions, color_scheme, logomaker, pd):
     ax.spines[["top", "right"]].set_visible(False)
 
 
-def _draw_ism(ax, matrix, codes, positions, limit, cmap):
+def _draw_ism(ax, matrix, codes, positions, window, limit, cmap):
     """Heat map of the four substitutions at each position, reference base lettered."""
     low, high = positions[0], positions[-1] + 1
     image = ax.imshow(
@@ -243,7 +243,7 @@ def _draw_ism(ax, matrix, codes, positions, limit, cmap):
     ax.tick_params(axis="y", length=0)
     # Letter the base in place (its own cell is 0: no change) when a cell fits a letter.
     width_pt = ax.get_position().width * ax.figure.get_figwidth() * 72
-    cell_pt = width_pt / max(len(positions), 1)
+    cell_pt = width_pt / window
     real = codes < 4
     if cell_pt >= 4:
         size = min(10.0, 1.05 * cell_pt)
@@ -433,8 +433,9 @@ def plot_saliency(
     if kind == "ism":
         limit = float(np.abs(scores).max()) or 1.0
         for row_ax, (low, high) in zip(axes, spans, strict=True):
-            positions = np.arange(low, high)
-            image = _draw_ism(row_ax, scores[low:high], codes[low:high], positions, limit, cmap)
+            image = _draw_ism(
+                row_ax, scores[low:high], codes[low:high], np.arange(low, high), window, limit, cmap
+            )
             row_ax.set_ylabel("substituted\nbase")
     else:
         matrix = scores
