@@ -558,9 +558,8 @@ def plot_saliency_profile(estimator_or_profile, ax=None, *, regions=None, label=
     regions = _check_regions(regions, n_positions)
     ax = _axes(ax, figsize=(_profile_width(n_positions), 2.8))
     positions = np.arange(n_positions)
-    (line,) = ax.plot(positions, profile, linewidth=1.3, label=label)
+    ax.plot(positions, profile, linewidth=1.3, label=label)
     if (profile >= 0).all():
-        ax.fill_between(positions, 0, profile, color=line.get_color(), alpha=0.15, lw=0)
         ax.set_ylim(bottom=0)
     if uniform:
         ax.axhline(
