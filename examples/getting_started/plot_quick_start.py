@@ -20,7 +20,7 @@ from sklearn.pipeline import make_pipeline
 
 from sklearn_attngen import AttnGenClassifier, KmerEncoder
 from sklearn_attngen.datasets import load_promoter
-from sklearn_attngen.plotting import plot_saliency
+from sklearn_attngen.plotting import plot_saliency, plot_saliency_heatmap, plot_saliency_profile
 
 X_train, y_train = load_promoter(split="train", return_X_y=True)
 X_test, y_test = load_promoter(split="test", return_X_y=True)
@@ -72,10 +72,18 @@ fig.tight_layout()
 # The saliency over the training set
 # ----------------------------------
 # ``saliency_`` is the mean saliency of each position over the training
-# sequences. Times 70 (the length), 1 means "as much as the average position".
-fig, ax = plt.subplots(figsize=(9, 2.5))
-ax.bar(np.arange(len(clf.saliency_)), clf.saliency_ * len(clf.saliency_), color="C0")
-ax.axhline(1, color="0.5", lw=0.8, ls="--")
-ax.set(xlabel="position", ylabel="mean saliency x length", xlim=(-1, len(clf.saliency_)))
-fig.tight_layout()
+# sequences; the dashed line is the level of a uniform attention, 1/70.
+plot_saliency_profile(clf)
+
+# %%
+# And per sequence, for the first 100 test sequences of each class (rows),
+# sorted by the position of their peak:
+first = np.r_[np.flatnonzero(y_test == 1)[:100], np.flatnonzero(y_test == 0)[:100]]
+classes = np.where(y_test[first] == 1, "promoter", "non-promoter")
+ax = plot_saliency_heatmap(clf.saliency([X_test[i] for i in first]), groups=classes, order="peak")
 plt.show()
+
+# %%
+# The same few positions are hot in both classes: the attention is
+# class-independent and says where this model pools its evidence, not which
+# class that evidence favours (see :ref:`saliency`).

@@ -28,6 +28,7 @@ from sklearn_attngen import AttnGenClassifier
 from sklearn_attngen.datasets import make_motif_sequences
 from sklearn_attngen.evaluation import motif_overlap
 from sklearn_attngen.interpret import attribute
+from sklearn_attngen.plotting import plot_saliency
 
 X_train, y_train, _ = make_motif_sequences(1000, 80, n_distractors=1, random_state=0)
 X_test, y_test, mask_test = make_motif_sequences(200, 80, n_distractors=1, random_state=1)
@@ -91,21 +92,21 @@ fig.tight_layout()
 # %%
 # One sequence, five explanations
 # -------------------------------
-# Each track is rescaled to its largest absolute value; the shaded span is the
-# planted class motif.
+# :func:`~sklearn_attngen.plotting.plot_saliency` draws each result as what it
+# is: the attention as a logo of non-negative heights; the gradient as a full
+# logo of all four bases (what each base would contribute); input x gradient
+# and integrated gradients as signed logos (below the zero line: evidence
+# against the predicted class); ISM as a heat map of the change in the logit
+# for each substitution, the base in place lettered. The shaded span is the
+# planted class motif; the tracks share their positions.
 i = int(np.flatnonzero(y_test == 0)[0])
-fig, axes = plt.subplots(len(methods), 1, figsize=(9, 6), sharex=True)
+fig, axes = plt.subplots(len(methods), 1, figsize=(11, 9), sharex=True)
 for ax, method in zip(axes, methods, strict=True):
-    track = results[method].scores[i]
-    track = track / np.abs(track).max()
-    ax.bar(np.arange(len(track)), track, width=1.0, color="C0" if method == "attention" else "C1")
-    for start in np.flatnonzero(np.diff(np.r_[0, mask_test[i].astype(int)]) == 1):
-        stop = start + np.flatnonzero(~mask_test[i, start:])[0]
-        ax.axvspan(start - 0.5, stop - 0.5, color="gold", alpha=0.35, zorder=0)
-    ax.set_ylabel(method.replace("_", "\n"), fontsize=7, rotation=0, ha="right", va="center")
-    ax.set_ylim(min(-0.05, track.min() * 1.1), 1.1)
+    plot_saliency(X_test[i], results[method], ax=ax, index=i, regions=mask_test[i])
+    ax.set_xlabel("")
+    ax.yaxis.label.set_fontsize(8)
 axes[-1].set_xlabel("position")
-axes[0].set_title(f"test sequence {i} (CTCF class)", fontsize=9)
+axes[0].set_title(f"test sequence {i} (CTCF class)", fontsize=9, loc="left")
 fig.tight_layout()
 plt.show()
 

@@ -12,7 +12,8 @@ read its attention saliency, and check it three ways:
    beside input x gradient on the same model;
 2. by deleting the most salient positions and comparing with deleting as many
    random ones (:func:`~sklearn_attngen.evaluation.deletion_curve`);
-3. by looking at single sequences (:func:`~sklearn_attngen.plotting.plot_saliency`).
+3. by looking at single sequences (:func:`~sklearn_attngen.plotting.plot_saliency`) and
+   many at once (:func:`~sklearn_attngen.plotting.plot_saliency_heatmap`).
 """
 
 # %%
@@ -27,7 +28,7 @@ from sklearn_attngen import AttnGenClassifier
 from sklearn_attngen.datasets import make_motif_sequences
 from sklearn_attngen.evaluation import deletion_curve, motif_overlap
 from sklearn_attngen.interpret import attribute
-from sklearn_attngen.plotting import plot_deletion_curve, plot_saliency
+from sklearn_attngen.plotting import plot_deletion_curve, plot_saliency, plot_saliency_heatmap
 
 X_train, y_train, _ = make_motif_sequences(800, 60, n_distractors=1, random_state=0)
 X_test, y_test, mask_test = make_motif_sequences(300, 60, n_distractors=1, random_state=1)
@@ -79,14 +80,24 @@ fig.tight_layout()
 # Single sequences
 # ----------------
 # One test sequence of each class, each nucleotide drawn with height equal to
-# its attention; the shaded span marks the planted class motif.
+# its attention. ``regions`` takes the row of the planted-motif mask and shades
+# the planted class motif.
 fig, axes = plt.subplots(2, 1, figsize=(9, 4), sharex=True)
 first_of_class = [int(np.flatnonzero(y_test == c)[0]) for c in (0, 1)]
 for ax, i in zip(axes, first_of_class, strict=True):
-    plot_saliency(X_test[i], attention.scores[i], ax=ax)
-    start, stop = np.flatnonzero(mask_test[i])[[0, -1]]
-    ax.axvspan(start - 0.5, stop + 0.5, color="gold", alpha=0.3, zorder=0)
+    plot_saliency(X_test[i], attention, ax=ax, index=i, regions=mask_test[i])
     ax.set_title(f"test sequence {i}: {('CTCF', 'SPI1')[y_test[i]]} class", fontsize=9)
 axes[0].set_xlabel("")
 fig.tight_layout()
+
+# %%
+# Many sequences
+# --------------
+# The attention of 60 test sequences, one row each, sorted by where their
+# motif was planted: a model that finds the motif draws a diagonal.
+# ``order`` lists the rows to draw, top to bottom; the y axis keeps their
+# numbers in the test set.
+motif_start = mask_test[:60].argmax(axis=1)
+ax = plot_saliency_heatmap(attention, order=np.argsort(motif_start, kind="stable"))
+ax.set_title("attention, sequences sorted by the start of their planted motif", fontsize=9)
 plt.show()

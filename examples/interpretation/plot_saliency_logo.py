@@ -21,7 +21,7 @@ import numpy as np
 from sklearn_attngen import AttnGenClassifier
 from sklearn_attngen.datasets import load_splice_junction
 from sklearn_attngen.interpret import attribute
-from sklearn_attngen.plotting import plot_saliency
+from sklearn_attngen.plotting import plot_saliency, plot_saliency_heatmap, plot_saliency_profile
 
 X_train, y_train = load_splice_junction(split="train", return_X_y=True)
 bunch = load_splice_junction(split="test")
@@ -33,8 +33,10 @@ print(f"test accuracy: {clf.score(X_test, y_test):.3f}")
 # Attention logos
 # ---------------
 # Two donor (``EI``) and two acceptor (``IE``) test sequences that the model
-# classifies correctly. The dashed line is the exon/intron boundary, between
-# positions 29 and 30 (0-based).
+# classifies correctly. The exon/intron boundary lies between positions 29 and
+# 30 (0-based); ``regions`` shades the consensus dinucleotide of each class,
+# ``GT`` at positions 30-31 of a donor and ``AG`` at 28-29 of an acceptor
+# (a region is ``(start, end, label)``, end exclusive, like a Python slice).
 predicted = clf.predict(X_test)
 chosen = [
     int(i)
@@ -42,16 +44,14 @@ chosen = [
     for i in np.flatnonzero((names[y_test] == label) & (predicted == y_test))[:2]
 ]
 saliency = clf.saliency([X_test[i] for i in chosen])
+consensus = {"EI": (30, 32, "GT"), "IE": (28, 30, "AG")}
 
-fig, axes = plt.subplots(len(chosen), 1, figsize=(10, 1.6 * len(chosen)), sharex=True)
+fig, axes = plt.subplots(len(chosen), 1, figsize=(9, 1.7 * len(chosen)), sharex=True)
 for ax, i, row in zip(axes, chosen, saliency, strict=True):
-    plot_saliency(X_test[i], row, ax=ax)
-    ax.axvline(29.5, color="0.3", ls="--", lw=0.8)
-    ax.set_title(f"test sequence {i}: {names[y_test[i]]}", fontsize=9)
-    ax.set_ylabel("")
+    plot_saliency(X_test[i], row, ax=ax, regions=[consensus[names[y_test[i]]]])
+    ax.set_title(f"test sequence {i}: {names[y_test[i]]}", fontsize=9, loc="left")
 for ax in axes[:-1]:
     ax.set_xlabel("")
-fig.supylabel("attention")
 fig.tight_layout()
 
 # %%
@@ -62,21 +62,40 @@ fig.tight_layout()
 # of the default network), so a position near the boundary can carry the
 # evidence of the consensus next to it. The attention says where the model
 # *pools* its evidence; to see which bases the evidence comes from, ask the
-# model what a change of each base would do.
+# model what the bases do.
 #
-# In-silico mutagenesis
-# ---------------------
-# In-silico mutagenesis (ISM) of the same model scores every single-base
-# substitution by its effect on the predicted class's logit: below the axis,
-# substitutions that lower it. Drawn as a full logo, each position shows the
-# effect of the three bases that are not there.
-ism = attribute(clf, [X_test[chosen[0]]], method="ism")
-fig, ax = plt.subplots(figsize=(10, 2.2))
-plot_saliency(X_test[chosen[0]], ism.base_scores[0], ax=ax)
-ax.axvline(29.5, color="0.3", ls="--", lw=0.8)
-ax.set_ylabel("change in logit")
-ax.set_title(
-    f"in-silico mutagenesis of test sequence {chosen[0]} ({names[ism.target[0]]})", fontsize=9
-)
+# Across the test set
+# -------------------
+# :func:`~sklearn_attngen.plotting.plot_saliency_heatmap` draws the attention
+# of many sequences at once, one row each, here grouped by predicted class and
+# sorted by the position of each sequence's peak.
+ax = plot_saliency_heatmap(clf.saliency(X_test), groups=names[predicted], order="peak")
+ax.set_title("attention of every test sequence", fontsize=9)
+
+# %%
+# Donors and acceptors pool their evidence at a fixed offset from the
+# boundary; the sequences with neither (``N``) spread it out. The mean over
+# the training set, ``saliency_``, shows the same peak:
+plot_saliency_profile(clf, regions=[(28, 32, "boundary")])
+
+# %%
+# What the bases do: signed attributions and in-silico mutagenesis
+# ----------------------------------------------------------------
+# Input x gradient is a signed, class-specific attribution: letters above the
+# zero line are evidence for the predicted class, letters below it evidence
+# against. In-silico mutagenesis (ISM) scores every single-base substitution
+# by its effect on the predicted class's logit; it is drawn as a heat map of
+# the four bases by position (blue: the substitution lowers the logit), with
+# the base in place lettered in its cell. Passing the result of
+# :func:`~sklearn_attngen.interpret.attribute` draws and labels each for what
+# it is. The two share the positions, so the tracks line up.
+i = chosen[0]
+gradient = attribute(clf, [X_test[i]], method="input_x_gradient")
+ism = attribute(clf, [X_test[i]], method="ism")
+fig, (ax_top, ax_bottom) = plt.subplots(2, 1, figsize=(9, 3.6), sharex=True)
+plot_saliency(X_test[i], gradient, ax=ax_top, regions=[consensus["EI"]])
+plot_saliency(X_test[i], ism, ax=ax_bottom, regions=[consensus["EI"]])
+ax_top.set_xlabel("")
+ax_top.set_title(f"test sequence {i} ({names[ism.target[0]]})", fontsize=9, loc="left")
 fig.tight_layout()
 plt.show()

@@ -1,10 +1,8 @@
-"""Saliency tracks and logos, deletion and sweep curves, training curves."""
+"""Deletion and sweep curves, training curves, and the helpers every plot shares."""
 
 import numpy as np
 
-from ..utils._validation import check_sequences
-
-__all__ = ["plot_deletion_curve", "plot_mask_sweep", "plot_saliency", "plot_training_curves"]
+__all__ = ["plot_deletion_curve", "plot_mask_sweep", "plot_training_curves"]
 
 _INSTALL = "pip install sklearn-attngen[plot]"
 
@@ -17,86 +15,13 @@ def _pyplot():
     return plt
 
 
-def _axes(ax):
+def _axes(ax, figsize=None):
     if ax is None:
-        return _pyplot().subplots()[1]
+        if figsize is None:
+            return _pyplot().subplots()[1]
+        return _pyplot().subplots(figsize=figsize, layout="constrained")[1]
     if not hasattr(ax, "plot"):
         raise TypeError(f"ax must be a matplotlib Axes, got {type(ax).__name__}.")
-    return ax
-
-
-def plot_saliency(sequence, scores, ax=None, *, color_scheme="classic"):
-    """Draw one sequence as a logo whose letter heights are its saliency.
-
-    Each nucleotide is drawn at its position with height equal to its score
-    (below the axis for negative scores), so the track and the bases that
-    carry it read together. Per-base scores (e.g. the ``base_scores`` of
-    in-silico mutagenesis) are drawn as a full logo instead.
-
-    Parameters
-    ----------
-    sequence : str
-        One DNA sequence (A, C, G, T; other letters are drawn as gaps).
-    scores : array-like of shape (n_positions,) or (n_positions, 4)
-        Per-position scores for ``sequence``, or per-base scores in A, C, G,
-        T order. Trailing padding beyond ``len(sequence)`` is ignored if it
-        is 0.
-    ax : matplotlib Axes, default=None
-        Axes to draw on; None creates a new figure.
-    color_scheme : str, default="classic"
-        A logomaker color scheme.
-
-    Returns
-    -------
-    ax : matplotlib Axes
-
-    Examples
-    --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
-    >>> from sklearn_attngen.plotting import plot_saliency
-    >>> ax = plot_saliency("ACGTAC", [0.1, 0.5, 0.2, 0.05, 0.1, 0.05])
-    >>> ax.get_ylabel()
-    'saliency'
-    """
-    if not isinstance(sequence, str):
-        raise TypeError(f"sequence must be one str, got {type(sequence).__name__}.")
-    codes, _ = check_sequences([sequence], name="sequence")
-    codes = codes[0]
-    length = len(codes)
-    scores = np.asarray(scores)
-    if scores.dtype.kind not in "biuf":
-        raise TypeError(f"scores must be numeric, got dtype {scores.dtype}.")
-    if scores.ndim not in (1, 2) or (scores.ndim == 2 and scores.shape[1] != 4):
-        raise ValueError(
-            f"scores must have shape (n_positions,) or (n_positions, 4), got {scores.shape}."
-        )
-    if len(scores) < length or np.any(scores[length:] != 0):
-        raise ValueError(
-            f"scores has {len(scores)} positions for a sequence of length {length} "
-            "(only zero padding may follow the sequence)."
-        )
-    scores = scores[:length].astype(np.float64)
-    if not np.isfinite(scores).all():
-        raise ValueError("scores contains NaN or infinity.")
-    try:
-        import logomaker
-        import pandas as pd
-    except ImportError as exc:
-        raise ImportError(f"plot_saliency needs logomaker and pandas: {_INSTALL}") from exc
-    ax = _axes(ax)
-    if scores.ndim == 1:
-        matrix = np.zeros((length, 4))
-        real = codes < 4
-        matrix[np.flatnonzero(real), codes[real]] = scores[real]
-    else:
-        matrix = scores
-    frame = pd.DataFrame(matrix, columns=list("ACGT"))
-    logomaker.Logo(frame, ax=ax, color_scheme=color_scheme)
-    ax.axhline(0, color="0.5", linewidth=0.5)
-    ax.set_xlim(-0.5, length - 0.5)
-    ax.set_xlabel("position")
-    ax.set_ylabel("saliency")
     return ax
 
 
