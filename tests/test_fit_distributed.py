@@ -263,6 +263,17 @@ def test_validation_split_and_memmap_in_a_group_of_one(group_of_one, tmp_path):
 
 
 @needs_gloo
+def test_warm_start_trains_on_in_a_group_of_one(group_of_one):
+    X, y = planted(40)
+    params = dict(n_filters=4, n_blocks=0, max_epochs=1, batch_size=8, verbose=0)
+    params.update(random_state=0, warm_start=True)
+    plain = AttnGenClassifier(**params).fit(X, y).fit(X, y)
+    clf = fit_distributed(fit_distributed(AttnGenClassifier(**params), X, y), X, y)
+    assert len(clf.history_) == 2
+    np.testing.assert_array_equal(clf.predict_proba(X), plain.predict_proba(X))
+
+
+@needs_gloo
 def test_the_estimator_is_itself_again_after_an_error(group_of_one):
     clf = AttnGenClassifier(lr=-1.0, verbose=2)
     with pytest.raises(ValueError, match="lr"):
