@@ -71,8 +71,8 @@ def fit_distributed(estimator, X, y=None, **fit_params):
         row), so the parameters mean what they mean in a one-process fit.
         ``batch_size`` must be at least ``N``.
     X : list, ndarray or pandas Series of str, ndarray, or SequenceMemmap
-        As in the estimator's ``fit``. Every process validates and indexes
-        all of ``X`` but reads only the rows of its share of each batch: with
+        As in the estimator's ``fit``. Every process validates ``X`` but
+        trains on, and reads, only the rows of its share of each batch: with
         a :class:`~sklearn_attngen.datasets.SequenceMemmap`, one copy of the
         codes on disk serves all processes.
     y : array-like of shape (n_samples,), default=None
@@ -117,7 +117,7 @@ def fit_distributed(estimator, X, y=None, **fit_params):
       processes; ``train_split`` must give every process the same split
       (``ValidSplit(..., random_state=0)``), which is checked.
     - ``saliency_`` is computed after training by every process over all of
-      the training data, as in ``fit``.
+      the training data (one inference pass over every row), as in ``fit``.
     - Only the first process prints (``verbose`` is 0 on the others during
       the fit). An error raised on one process only (e.g.
       different data) leaves the others waiting in a collective until the

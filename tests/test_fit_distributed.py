@@ -241,6 +241,16 @@ def test_distributed_path_in_a_group_of_one_is_a_plain_fit(group_of_one):
 
 
 @needs_gloo
+def test_mixed_precision_in_a_group_of_one(group_of_one):
+    X, y = planted(40)
+    params = dict(n_filters=4, n_blocks=1, max_epochs=1, batch_size=8, verbose=0)
+    params.update(random_state=0, mixed_precision="bfloat16")
+    plain = AttnGenClassifier(**params).fit(X, y)
+    clf = fit_distributed(AttnGenClassifier(**params), X, y)
+    np.testing.assert_array_equal(clf.predict_proba(X), plain.predict_proba(X))
+
+
+@needs_gloo
 def test_cnn_baseline_and_sample_weights(group_of_one):
     X, y = planted(40)
     weights = np.linspace(0.5, 2.0, len(y))
