@@ -17,7 +17,10 @@ def private_torch_rng(device="cpu", seed=None):
         devices = list(range(torch.cuda.device_count()))
     else:
         device = torch.device(device)
-        devices = [device.index or 0] if device.type == "cuda" else []
+        if device.type != "cuda":
+            devices = []
+        else:  # "cuda" is the current device (torch.cuda.set_device, as under torchrun)
+            devices = [torch.cuda.current_device() if device.index is None else device.index]
     with torch.random.fork_rng(devices=devices):
         if seed is not None:
             torch.manual_seed(seed)
