@@ -85,15 +85,9 @@ def _trim(pfm, support, min_column_ic, min_support):
     return slice(int(idx[0]), int(idx[-1]) + 1)
 
 
-def _seed(codes, weights, k):
-    """Most common high-contribution k-mer (strands merged), counting each window once.
-
-    A window's candidate k-mers are those whose summed contribution is at
-    least half the window's largest k-mer sum.
-    """
+def _kmer_ids(codes, k):
+    """Canonical (strand-merged) k-mer id at every window start, and where it has no N."""
     m, width = codes.shape
-    if width < k:
-        return None
     powers = 4 ** np.arange(k - 1, -1, -1)
     ids = np.zeros((m, width - k + 1), dtype=np.int64)
     valid = np.ones((m, width - k + 1), dtype=bool)
@@ -101,21 +95,49 @@ def _seed(codes, weights, k):
         window = codes[:, j : j + width - k + 1]
         valid &= window < 4
         ids += np.where(window < 4, window, 0).astype(np.int64) * powers[j]
+    digits = (ids[..., None] // powers) % 4
+    rc_ids = ((3 - digits[..., ::-1]) * powers).sum(axis=-1)
+    return np.minimum(ids, rc_ids), valid
+
+
+def _presence(ids, valid, n_ids):
+    """Number of windows in which each k-mer id occurs (where valid)."""
+    present = np.zeros(n_ids, dtype=np.int64)
+    for row, ok in zip(ids, valid, strict=True):
+        present[np.unique(row[ok])] += 1
+    return present
+
+
+def _seed(codes, weights, null_codes, k, banned=()):
+    """The k-mer most over-represented among high-contribution positions.
+
+    A window's candidate k-mers are those whose summed contribution is at
+    least half the window's largest k-mer sum. Each k-mer (strands merged)
+    scores the number of windows holding it as a candidate, minus the number
+    expected from its frequency in the dinucleotide-shuffled windows (scaled
+    by the fraction of k-mer occurrences that are candidates), so that a
+    k-mer common only through composition does not seed a motif.
+    """
+    m, width = codes.shape
+    if width < k:
+        return None
+    ids, valid = _kmer_ids(codes, k)
     csum = np.concatenate([np.zeros((m, 1)), np.cumsum(weights, axis=1)], axis=1)
     kmer_sum = csum[:, k:] - csum[:, :-k]
     top = kmer_sum.max(axis=1, keepdims=True)
-    valid &= (kmer_sum >= 0.5 * top) & (top > 0)
-    # canonical: min of k-mer id and its reverse complement id
-    digits = (ids[..., None] // powers) % 4
-    rc_ids = ((3 - digits[..., ::-1]) * powers).sum(axis=-1)
-    canon = np.minimum(ids, rc_ids)
-    present = np.zeros(4**k, dtype=np.int64)
-    for row, ok in zip(canon, valid, strict=True):
-        present[np.unique(row[ok])] += 1
-    best = int(present.argmax())
-    if present[best] == 0:
+    candidate = valid & (kmer_sum >= 0.5 * top) & (top > 0)
+    n_ids = 4**k
+    observed = _presence(ids, candidate, n_ids)
+    anywhere = _presence(ids, valid, n_ids)
+    null_ids, null_valid = _kmer_ids(null_codes, k)
+    null = _presence(null_ids, null_valid, n_ids)
+    rate = observed.sum() / max(anywhere.sum(), 1)
+    score = observed - rate * null
+    score[list(banned)] = -np.inf
+    best = int(score.argmax())
+    if observed[best] == 0 or not np.isfinite(score[best]) or score[best] <= 0:
         return None
-    return (best // powers) % 4, int(present[best])
+    return (best // 4 ** np.arange(k - 1, -1, -1)) % 4, best
 
 
 def _members(score, null_score, member_fdr):
@@ -146,6 +168,7 @@ def greedy_motifs(
     n_iter=5,
     member_fdr=0.1,
     min_column_ic=0.3,
+    max_failed_seeds=25,
     random_state=None,
 ):
     """Cluster seqlet windows into motifs by seeding with a k-mer and re-aligning.
@@ -157,11 +180,14 @@ def greedy_motifs(
     remaining = np.arange(len(codes))
     null_codes = dinucleotide_shuffle(codes, random_state=random_state)
     motifs = []
+    banned = []
     while len(motifs) < max_motifs and len(remaining) >= min_seqlets:
-        found = _seed(codes[remaining], weights[remaining], seed_length)
-        if found is None:
+        found = _seed(
+            codes[remaining], weights[remaining], null_codes[remaining], seed_length, banned
+        )
+        if found is None or len(banned) >= max_failed_seeds:
             break
-        kmer, _ = found
+        kmer, seed_id = found
         pfm = np.full((seed_length, 4), 0.1)
         pfm[np.arange(seed_length), kmer] = 0.7
         members = np.array([], dtype=np.int64)
@@ -199,7 +225,8 @@ def greedy_motifs(
             if converged:
                 break
         if len(members) < min_seqlets:
-            break
+            banned.append(seed_id)  # try the next most common seed
+            continue
         pwm = _log_odds(pfm)
         score, start, strand = _best_alignment(codes[members], pwm)
         aligned, contrib = _aligned(codes[members], weights[members], start, strand, len(pwm), 0)

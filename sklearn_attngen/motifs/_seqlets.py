@@ -12,6 +12,7 @@ from ._common import check_int, check_probability, decode, one_hot, optional_imp
 __all__ = ["SeqletCalibrationWarning", "find_seqlets"]
 
 CONTROLS = ("in_context", "shuffled")
+_MIN_FALLBACK_SEQLETS = 100
 
 
 class SeqletCalibrationWarning(UserWarning):
@@ -167,7 +168,9 @@ def find_seqlets(
     fdr : float, default=0.05
         Target estimated false-discovery rate. If no threshold reaches it, a
         :class:`SeqletCalibrationWarning` is raised and seqlets are called at
-        the threshold with the lowest estimate.
+        the threshold with the lowest estimate among those that call at
+        least 100 seqlets (an estimate from fewer is noise), or among all
+        thresholds when none calls 100.
     control : {"in_context", "shuffled"}, default="in_context"
         Control sequences, see above.
     n_shuffles : int, default=1
@@ -275,7 +278,12 @@ def find_seqlets(
         if len(passing):
             best = passing[np.argmax(curve["threshold"].to_numpy()[passing])]
         elif np.isfinite(est).any():
-            best = int(np.nanargmin(est))
+            # an estimate from a handful of seqlets is noise: pick among thresholds that
+            # call at least _MIN_FALLBACK_SEQLETS when there are such thresholds
+            usable = np.isfinite(est) & (n_real >= _MIN_FALLBACK_SEQLETS)
+            if not usable.any():
+                usable = np.isfinite(est)
+            best = int(np.flatnonzero(usable)[np.argmin(est[usable])])
             warnings.warn(
                 f"No seqlet threshold reaches an estimated false-discovery rate of {fdr}; "
                 f"the lowest estimate is {est[best]:.3f} (threshold "
