@@ -48,9 +48,10 @@ print(f"test accuracy {clf.score(X_test, y_test):.3f}")
 # of the class log-odds), calls seqlets where the attribution is higher than in
 # dinucleotide-shuffled controls, clusters them, and matches each cluster
 # against JASPAR. With this small model the SPI1 class does not reach the
-# default 5 % seqlet false-discovery rate, so we ask for 30 %; the report
-# states the estimate reached for each class.
-report = discover_motifs(clf, X, y, fdr=0.3, max_motifs=3)
+# default 5 % seqlet false-discovery rate (its estimate is 0.25-0.3), so we
+# allow 50 %; the report states the estimate reached for each class, and the
+# clustering keeps only alignments that beat shuffled seqlets.
+report = discover_motifs(clf, X, y, fdr=0.5, max_motifs=3)
 print(report)
 print("seqlets per class:", report.seqlet_counts)
 print(
@@ -81,7 +82,8 @@ queries = {
     "uniform": np.full((15, 4), 0.25),
 }
 matches = match_motifs(queries, n_matches=1)
-print(matches[["query", "target_name", "q_value", "tomtom_p_value", "low_information"]])
+columns = ["query", "target_name", "q_value", "tomtom_p_value", "low_information"]
+print(matches[columns].to_string())
 
 # %%
 # Mutating a site

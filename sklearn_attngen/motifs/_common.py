@@ -10,18 +10,20 @@ from ..datasets import Motif, load_jaspar_motifs, read_meme
 from ..utils import check_sequences
 
 INSTALL = 'pip install "sklearn-attngen[motifs]"'
+INSTALL_MODISCO = 'pip install "sklearn-attngen[modisco]"'
 _LETTERS = np.frombuffer(b"ACGTN", dtype=np.uint8)
 COLLECTIONS = ("vertebrates", "benchmark")
 
 
-def optional_import(module, feature):
-    """Import ``module`` or raise an ImportError naming the motifs extra."""
+def optional_import(module, feature, extra="motifs"):
+    """Import ``module`` or raise an ImportError naming the extra that installs it."""
     try:
         return importlib.import_module(module)
     except ImportError as exc:
         package = module.split(".")[0]
+        how = INSTALL_MODISCO if extra == "modisco" else INSTALL
         raise ImportError(
-            f"{feature} needs {package}, part of the optional motifs extra: {INSTALL}"
+            f"{feature} needs {package}, part of the optional {extra} extra: {how}"
         ) from exc
 
 

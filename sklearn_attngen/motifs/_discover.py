@@ -1,5 +1,6 @@
 """De-novo motifs of a fitted classifier: seqlets per class, clustered, named."""
 
+import importlib
 import importlib.util
 import warnings
 
@@ -300,10 +301,20 @@ def discover_motifs(
     min_seqlets = check_int(min_seqlets, "min_seqlets", 2)
     max_seqlet_length = check_int(max_seqlet_length, "max_seqlet_length", 4)
     if clustering == "auto":
-        have_modisco = importlib.util.find_spec("modiscolite") is not None
-        clustering = "modisco" if have_modisco else "greedy"
+        clustering = "greedy"
+        if importlib.util.find_spec("modiscolite") is not None:
+            try:
+                importlib.import_module("modiscolite.tfmodisco")
+                clustering = "modisco"
+            except ImportError as exc:
+                warnings.warn(
+                    f"modiscolite is installed but does not import ({exc}); clustering with "
+                    "the built-in greedy alignment instead.",
+                    UserWarning,
+                    stacklevel=2,
+                )
     if clustering == "modisco":
-        optional_import("modiscolite", "clustering='modisco'")
+        optional_import("modiscolite.tfmodisco", "clustering='modisco'", extra="modisco")
     rng = check_random_state(random_state)
 
     codes, lengths = check_sequences(X)

@@ -80,22 +80,26 @@ def match_motifs(
        are cut; a query with fewer than ``min_width`` columns or less than
        ``min_ic`` bits in total after trimming is flagged
        ``low_information`` and not matched.
-    2. Empirical null: ``n_null`` copies of the trimmed query with its
-       columns randomly permuted (same width, same columns, same information
-       content, no real motif) are compared with the same database. A
-       match's calibrated ``p_value`` is the fraction of the
-       ``n_null * n_targets`` null comparisons whose TOMTOM p-value is at
-       least as small (plus one, over one plus their number): a permutation
-       test, exact for a query whose columns are exchangeable.
+    2. Empirical null: ``n_null`` copies of the query with its columns
+       randomly permuted (same columns, same information content, no real
+       motif), each trimmed and screened as the query was, are compared with
+       the same database (a copy that would be flagged cannot match: its
+       p-values count as 1). A match's calibrated ``p_value`` is the fraction
+       of the ``n_null * n_targets`` null comparisons whose TOMTOM p-value is
+       at least as small (plus one, over one plus their number): a
+       permutation test, exact for a query whose columns are exchangeable.
     3. ``e_value = p_value * n_targets`` (expected chance matches at least as
-       good), and ``q_value`` is the Benjamini-Hochberg q-value of the
-       query's ``n_targets`` p-values, as TOMTOM reports.
+       good); ``query_p_value`` is the permutation p-value of the query's best
+       match (the fraction of shuffled copies, plus one, whose best match is
+       at least as good); ``q_value`` is the Benjamini-Hochberg q-value of the
+       query's ``n_targets`` p-values, as TOMTOM reports, but never below
+       ``query_p_value``. So a query that matches nothing better than its own
+       shuffles reaches ``q_value < 0.05`` in at most 5 % of cases, however
+       many targets it is compared with.
 
-    With ``n_null=100`` and the 879 JASPAR vertebrate motifs the smallest
-    p-value possible is 1.1e-5, so the best q-value is about 0.01; a query
-    that matches nothing better than its own shuffles gets q near 1. In
-    ``benchmarks/bench_motifs.py``, 0 % of 200 column-shuffled JASPAR motifs
-    and 200 random motifs had a match at q < 0.05 with this calibration.
+    With ``n_null=100`` the smallest ``query_p_value`` is 1/101, so the best
+    q-value is about 0.01. The measured rate of false matches of shuffled and
+    random query motifs is in ``benchmarks/README.md`` (section "Motif workflow").
 
     Parameters
     ----------
@@ -129,7 +133,7 @@ def match_motifs(
         ``rank``, ``target_id``, ``target_name``, ``family`` and ``tf_class``
         (JASPAR metadata; empty for other databases), ``p_value``,
         ``e_value``, ``q_value`` (calibrated), ``tomtom_p_value`` (memelite's
-        raw value), ``offset``, ``overlap``, ``strand``, ``trim_start``,
+        raw value), ``query_p_value``, ``offset``, ``overlap``, ``strand``, ``trim_start``,
         ``trim_end`` (columns of the query kept), ``query_ic`` (bits after
         trimming) and ``low_information``.
 
@@ -182,42 +186,62 @@ def match_motifs(
         overlap=0,
         strand=None,
     )
+
+    def prepared(pfm):
+        """(trimmed pfm, trim slice, information content, low-information flag)."""
+        core = trim_motif(pfm, min_column_ic)
+        kept = pfm[core] if core is not None else pfm[:0]
+        ic = float(information_content(kept).sum()) if len(kept) else 0.0
+        return kept, core, ic, core is None or len(kept) < min_width or ic < min_ic
+
     trimmed, info = [], []
     for qid, motif in queries.items():
-        core = trim_motif(motif.pfm, min_column_ic)
-        pfm = motif.pfm[core] if core is not None else motif.pfm[:0]
-        ic = float(information_content(pfm).sum()) if len(pfm) else 0.0
-        low = core is None or len(pfm) < min_width or ic < min_ic
+        pfm, core, ic, low = prepared(motif.pfm)
         trim = (core.start, core.stop) if core is not None else (0, 0)
         info.append((qid, trim, ic, low))
         if not low:
-            trimmed.append((qid, pfm))
+            trimmed.append((qid, motif.pfm, pfm))
     results = {}
     if trimmed:
+        # The null copies go through what the query went through: the untrimmed
+        # matrix's columns permuted, then trimmed and screened. A copy that would be
+        # flagged low-information could not match, so it counts with p-values of 1.
         query_list, owners = [], []
-        for k, (_, pfm) in enumerate(trimmed):
+        for k, (_, full, pfm) in enumerate(trimmed):
             query_list.append(np.ascontiguousarray(pfm.T))
-            owners.append((k, False))
+            owners.append((k, 0))
             for _ in range(n_null):
-                query_list.append(np.ascontiguousarray(pfm[rng.permutation(len(pfm))].T))
-                owners.append((k, True))
-        p, _, offsets, overlaps, strands = memelite.tomtom(query_list, target_pwms)
+                null_pfm, _, _, null_low = prepared(full[rng.permutation(len(full))])
+                if null_low:
+                    owners.append((k, 2))
+                else:
+                    query_list.append(np.ascontiguousarray(null_pfm.T))
+                    owners.append((k, 1))
         owners = np.array(owners)
-        for k, (qid, _) in enumerate(trimmed):
-            real = np.flatnonzero((owners[:, 0] == k) & (owners[:, 1] == 0))[0]
-            null = np.sort(p[(owners[:, 0] == k) & (owners[:, 1] == 1)].ravel())
+        compared = owners[owners[:, 1] < 2]
+        p, _, offsets, overlaps, strands = memelite.tomtom(query_list, target_pwms)
+        for k, _ in enumerate(trimmed):
+            qid = trimmed[k][0]
+            real = np.flatnonzero((compared[:, 0] == k) & (compared[:, 1] == 0))[0]
+            n_screened = int(((owners[:, 0] == k) & (owners[:, 1] == 2)).sum())
+            null_rows = p[(compared[:, 0] == k) & (compared[:, 1] == 1)]
+            null_rows = np.vstack([null_rows, np.ones((n_screened, p.shape[1]))])
+            null = np.sort(null_rows.ravel())
             raw = p[real]
             count = np.searchsorted(null, raw, side="right")
             pval = (1.0 + count) / (1.0 + len(null))
-            results[qid] = (raw, pval, offsets[real], overlaps[real], strands[real])
+            # query level: how often a column-shuffled copy matches anything this well
+            null_best = null_rows.min(axis=1)
+            query_p = (1.0 + (null_best <= raw.min()).sum()) / (1.0 + n_null)
+            results[qid] = (raw, pval, query_p, offsets[real], overlaps[real], strands[real])
 
     for qid, trim, ic, low in info:
         base = dict(query=qid, trim_start=trim[0], trim_end=trim[1], query_ic=ic)
         if low:
             rows.append({**base, **empty, "low_information": True})
             continue
-        raw, pval, offsets_q, overlaps_q, strands_q = results[qid]
-        qval = _bh(pval)
+        raw, pval, query_p, offsets_q, overlaps_q, strands_q = results[qid]
+        qval = np.maximum(_bh(pval), query_p)
         order = np.lexsort((raw, pval))[:n_matches]
         for rank, t in enumerate(order):
             tid = target_ids[t]
@@ -233,6 +257,7 @@ def match_motifs(
                     "e_value": float(pval[t] * n_targets),
                     "q_value": float(qval[t]),
                     "tomtom_p_value": float(raw[t]),
+                    "query_p_value": float(query_p),
                     "offset": int(offsets_q[t]),
                     "overlap": int(overlaps_q[t]),
                     "strand": "-" if strands_q[t] else "+",

@@ -140,13 +140,15 @@ def find_seqlets(
     tangermeme recommends. A model that has only ever seen sequences with a
     signal reacts to such shuffles with inflated attributions (its attention
     spreads over chance partial matches), so this control overestimates the
-    false-discovery rate several-fold: on planted CTCF / SPI1 data its
-    estimate was 0.52 where the seqlets' true rate (seqlets outside every
-    planted site) was 0.035. ``"in_context"`` (default) keeps
+    false-discovery rate many-fold: on planted CTCF / SPI1 data it never went
+    below 0.27 and 0.17 (CTCF, SPI1 class), where the true rate of the
+    seqlets at those thresholds (seqlets outside every planted site of the
+    class) was 0.005 and 0.016. ``"in_context"`` (default) keeps
     ``max_length + 10`` positions around each sequence's strongest
     attribution peak and shuffles the rest, so the model still sees the
     sequence's own signal, and counts control seqlets on shuffled positions
-    only; on the same data its estimate was 0.05 (``benchmarks/bench_motifs.py``).
+    only; on the same data it estimated 0.043 and 0.047 where the true rates
+    were 0.039 and 0.055 (``benchmarks/bench_motifs.py``).
 
     Parameters
     ----------

@@ -16,8 +16,18 @@ _BASES = set("ACGT")
 
 
 def _log_odds(proba):
-    p = np.clip(proba, 1e-12, 1 - 1e-12)
-    return np.log(p) - np.log1p(-p)
+    """Log-odds of every class, log p_c - log(sum of the other p_k), in float64.
+
+    The other classes are summed rather than taken as 1 - p_c, which is 0 once
+    p_c rounds to 1 in float32; a probability that underflowed to 0 counts as
+    1e-45 (the smallest float32), bounding the log-odds near +-103.
+    """
+    proba = np.asarray(proba, dtype=np.float64)
+    tiny = 1e-45
+    others = np.stack(
+        [np.delete(proba, c, axis=1).sum(axis=1) for c in range(proba.shape[1])], axis=1
+    )
+    return np.log(np.maximum(proba, tiny)) - np.log(np.maximum(others, tiny))
 
 
 def _sequence_table(sequences):
@@ -224,10 +234,11 @@ def score_variants(estimator, sequences, variants, *, saliency=None):
         "alt": [p[3] for p in parsed],
         "kind": [p[4] for p in parsed],
     }
+    lo_ref, lo_alt = _log_odds(p_ref), _log_odds(p_alt)
     for c, label in enumerate(estimator.classes_):
         out[f"p_ref[{label}]"] = p_ref[:, c]
         out[f"p_alt[{label}]"] = p_alt[:, c]
-        out[f"delta_log_odds[{label}]"] = _log_odds(p_alt[:, c]) - _log_odds(p_ref[:, c])
+        out[f"delta_log_odds[{label}]"] = lo_alt[:, c] - lo_ref[:, c]
     out["saliency_ref_site"] = site_ref
     out["saliency_alt_site"] = site_alt
     out["saliency_change"] = change
