@@ -12,14 +12,14 @@ from ._common import check_int, check_probability, decode, one_hot, optional_imp
 __all__ = ["SeqletCalibrationWarning", "find_seqlets"]
 
 CONTROLS = ("in_context", "shuffled")
-_MIN_FALLBACK_SEQLETS = 100
+_FALLBACK_THRESHOLD = 0.01  # tangermeme's default
 
 
 class SeqletCalibrationWarning(UserWarning):
     """No seqlet threshold reaches the requested false-discovery rate.
 
-    The seqlets are then called at the threshold with the lowest estimate,
-    which the result reports as ``estimated_fdr``.
+    The seqlets are then called at tangermeme's default threshold (p < 0.01),
+    and the result reports the estimate there as ``estimated_fdr``.
 
     Examples
     --------
@@ -168,11 +168,11 @@ def find_seqlets(
         derived from ``X[i]`` (so per-sequence targets repeat in that
         order). Required unless ``threshold`` is given.
     fdr : float, default=0.05
-        Target estimated false-discovery rate. If no threshold reaches it, a
-        :class:`SeqletCalibrationWarning` is raised and seqlets are called at
-        the threshold with the lowest estimate among those that call at
-        least 100 seqlets (an estimate from fewer is noise), or among all
-        thresholds when none calls 100.
+        Target estimated false-discovery rate. If no threshold reaches it (the
+        model responds to its shuffled controls much as to ``X``, and the
+        estimate gives no guidance), a :class:`SeqletCalibrationWarning` is
+        raised and seqlets are called at tangermeme's default threshold,
+        p < 0.01; ``estimated_fdr`` is the estimate there.
     control : {"in_context", "shuffled"}, default="in_context"
         Control sequences, see above.
     n_shuffles : int, default=1
@@ -280,18 +280,16 @@ def find_seqlets(
         if len(passing):
             best = passing[np.argmax(curve["threshold"].to_numpy()[passing])]
         elif np.isfinite(est).any():
-            # an estimate from a handful of seqlets is noise: pick among thresholds that
-            # call at least _MIN_FALLBACK_SEQLETS when there are such thresholds
-            usable = np.isfinite(est) & (n_real >= _MIN_FALLBACK_SEQLETS)
-            if not usable.any():
-                usable = np.isfinite(est)
-            best = int(np.flatnonzero(usable)[np.argmin(est[usable])])
+            # The estimate does not come down to the target: it gives no guidance, so
+            # call at tangermeme's default ranking threshold and report the estimate there.
+            thresholds = curve["threshold"].to_numpy()
+            best = int(np.argmin(np.abs(np.log(thresholds) - np.log(_FALLBACK_THRESHOLD))))
             warnings.warn(
-                f"No seqlet threshold reaches an estimated false-discovery rate of {fdr}; "
-                f"the lowest estimate is {est[best]:.3f} (threshold "
-                f"{table['threshold'][best]:.1e}, "
-                f"{int(n_real[best])} seqlets), used instead. The model responds to shuffled "
-                "sequences much as to these: see the result's fdr_curve.",
+                f"No seqlet threshold reaches an estimated false-discovery rate of {fdr} "
+                f"(the lowest estimate is {np.nanmin(est):.3f}); seqlets are called at "
+                f"tangermeme's default threshold {thresholds[best]:.1e} instead, where the "
+                f"estimate is {est[best]:.3f} ({int(n_real[best])} seqlets). The model "
+                "responds to shuffled sequences much as to these: see the result's fdr_curve.",
                 SeqletCalibrationWarning,
                 stacklevel=2,
             )
