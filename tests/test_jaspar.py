@@ -5,6 +5,7 @@ Core functionality: none of it needs the optional motifs extra.
 
 import importlib.util
 from collections import Counter
+from importlib import resources
 
 import numpy as np
 import pytest
@@ -14,7 +15,11 @@ from sklearn_attngen.datasets import (
     load_jaspar_motifs,
     read_meme,
 )
-from sklearn_attngen.datasets._motifs import _data_file
+
+
+def _data_file(name):
+    return resources.files("sklearn_attngen.datasets") / "data" / name
+
 
 _HEADER = "MEME version 4\n\nALPHABET= ACGT\n\n"
 

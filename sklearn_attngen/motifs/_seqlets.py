@@ -205,6 +205,7 @@ def find_seqlets(
             ``threshold``, ``n_seqlets``, ``n_control_seqlets``,
             ``estimated_fdr`` at every threshold tried.
         control : str or None
+            The control used (None without calibration).
 
     Raises
     ------

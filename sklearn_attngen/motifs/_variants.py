@@ -288,11 +288,17 @@ def marginalize(estimator, motif, background, *, position=None, n_shuffles=1, ra
         inserted : str
             The sequence inserted.
         classes : ndarray
-        proba_before, proba_after : ndarray of shape (n_backgrounds, n_classes)
+            The estimator's class labels, the column order below.
+        proba_before : ndarray of shape (n_backgrounds, n_classes)
+            Class probabilities of the shuffled backgrounds.
+        proba_after : ndarray of shape (n_backgrounds, n_classes)
+            Class probabilities with the motif inserted.
         mean_shift : ndarray of shape (n_classes,)
             Mean change of each class probability.
         std_shift : ndarray of shape (n_classes,)
+            Standard deviation of that change over the backgrounds.
         mean_log_odds_shift : ndarray of shape (n_classes,)
+            Mean change of each class's log-odds.
 
     Examples
     --------
