@@ -225,8 +225,9 @@ def find_seqlets(
     >>> scores = np.zeros((20, 100))
     >>> scores[:, 40:48] = 1.0  # one strong span per sequence
     >>> result = find_seqlets(scores, X, threshold=0.01)
-    >>> result.seqlets[["start", "end"]].drop_duplicates().to_numpy().tolist()
-    [[40, 48]]
+    >>> spans = result.seqlets[["start", "end"]].drop_duplicates().to_numpy().tolist()
+    >>> len(result.seqlets), spans  # one seqlet per sequence, covering the span
+    (20, [[39, 49]])
     """
     seqlet = optional_import("tangermeme.seqlet", "find_seqlets")
     pd = optional_import("pandas", "find_seqlets")
