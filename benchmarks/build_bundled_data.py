@@ -21,6 +21,11 @@ It reads ``../shared/data`` (see ``_shared_data.py``) and writes, deterministica
   ``yeast_promoters_vaishnav/random_defined_medium.csv.gz`` in file order, with a
   ``split`` column: a random 20 % (seed 0) is ``test``; and the source
   repository's MIT licence as ``LICENSE-MIT-vaishnav.txt``.
+- ``jaspar2024_core_vertebrates.meme.gz`` and ``jaspar2024_core_vertebrates.tsv.gz``:
+  the JASPAR 2024 CORE vertebrates non-redundant collection (the latest version of
+  every vertebrate matrix, 879 matrices), MEME blocks copied verbatim, and their
+  metadata rows (columns of ``JASPAR2024_CORE_metadata.tsv`` less ``is_latest_version``
+  and ``tax_group``).
 """
 
 import csv
@@ -109,6 +114,33 @@ def build_yeast():
     print(f"yeast: {len(rows)} rows, {test.sum()} test")
 
 
+def _write_gz(path, data):
+    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
+        gz.write(data)
+
+
+def build_jaspar_vertebrates():
+    root = shared_data_dir() / "jaspar2024"
+    with open(root / "JASPAR2024_CORE_metadata.tsv", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    keep = [r for r in rows if r["tax_group"] == "vertebrates" and r["is_latest_version"] == "1"]
+    ids = {r["matrix_id"] for r in keep}
+    header, *blocks = (root / "JASPAR2024_CORE_latest.meme").read_text().split("\nMOTIF ")
+    chosen = [block.rstrip("\n") for block in blocks if block.split()[0] in ids]
+    if len(chosen) != len(ids):
+        raise RuntimeError(f"{len(ids)} vertebrate matrices in the metadata, {len(chosen)} in MEME")
+    text = header.rstrip("\n") + "\n" + "".join("\nMOTIF " + block + "\n" for block in chosen)
+    name = "jaspar2024_core_vertebrates"
+    _write_gz(OUT / f"{name}.meme.gz", text.encode("ascii"))
+    columns = ["matrix_id", "name", "species", "class", "family", "type", "width", "n_sites"]
+    text = io.StringIO()
+    writer = csv.writer(text, delimiter="\t", lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([r[c] for c in columns] for r in sorted(keep, key=lambda r: r["matrix_id"]))
+    _write_gz(OUT / f"{name}.tsv.gz", text.getvalue().encode("utf-8"))
+    print(f"jaspar vertebrates: {len(chosen)} matrices")
+
+
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(
@@ -117,6 +149,7 @@ def main():
     build_promoter()
     build_motifs()
     build_yeast()
+    build_jaspar_vertebrates()
     for path in sorted(OUT.iterdir()):
         print(f"{path.name}: {path.stat().st_size:,} bytes")
 

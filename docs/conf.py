@@ -96,6 +96,7 @@ sphinx_gallery_conf = {
         "../examples/datasets",
         "../examples/model_selection",
         "../examples/interpretation",
+        "../examples/motifs",
         "../examples/evaluation",
         "*",
     ],

@@ -1,15 +1,26 @@
 """Real JASPAR motifs and a synthetic planted-motif classification generator."""
 
+import csv
+import gzip
+import io
 import numbers
 from functools import lru_cache
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 from sklearn.utils import Bunch, check_random_state
 
-from ._base import _check_bool, _data_file, _read_bundled_csv
+from ..utils import check_sequences
+from ._base import _check_bool, _data_file, _load_descr, _read_bundled_csv
 
-__all__ = ["Motif", "load_jaspar_motifs", "make_motif_sequences"]
+__all__ = [
+    "Motif",
+    "dinucleotide_shuffle",
+    "load_jaspar_motifs",
+    "make_motif_sequences",
+    "read_meme",
+]
 
 _MOTIF_FILE = "jaspar2024_motifs.meme"
 _DEFAULT_CLASS_MOTIFS = ("MA0139.2", "MA0080.7")  # CTCF, SPI1
@@ -60,34 +71,180 @@ class Motif(NamedTuple):
         return _LETTERS[np.argmax(self.pfm, axis=1)].tobytes().decode("ascii")
 
 
+def _meme_error(source, line_no, message):
+    return ValueError(f"{source}, line {line_no}: {message}")
+
+
 def _parse_meme(text, source):
-    """Motifs of a MEME v4 text (letter-probability matrices, ACGT alphabet)."""
+    """Motifs of a MEME v4 text (letter-probability matrices, ACGT alphabet).
+
+    Strict: an alphabet other than ACGT, a matrix header without ``w=``, an
+    ``alength`` other than 4, a row without exactly four numbers, a negative
+    value, a row that does not sum to 1, a repeated motif id or a file without
+    any motif is an error naming the line.
+    """
     motifs = {}
     lines = text.splitlines()
     i = 0
     while i < len(lines):
         fields = lines[i].split()
+        if fields[:1] == ["ALPHABET="] and "".join(fields[1:]).upper() != "ACGT":
+            raise _meme_error(source, i + 1, f"alphabet {' '.join(fields[1:])!r} is not ACGT.")
         if fields[:1] != ["MOTIF"]:
             i += 1
             continue
-        matrix_id, name = fields[1], fields[2] if len(fields) > 2 else fields[1]
-        header = lines[i + 1].split()
-        width = int(header[header.index("w=") + 1])
-        rows = [lines[i + 2 + k].split() for k in range(width)]
-        pfm = np.array(rows, dtype=np.float64)
-        if pfm.shape != (width, 4) or not np.allclose(pfm.sum(axis=1), 1, atol=1e-3):
-            raise ValueError(f"{source}: motif {matrix_id} is not a {width} x 4 probability matrix")
-        motifs[matrix_id] = Motif(matrix_id, name, pfm)
-        i += 2 + width
+        if len(fields) < 2:
+            raise _meme_error(source, i + 1, "MOTIF line without an identifier.")
+        matrix_id = fields[1]
+        name = " ".join(fields[2:]) or matrix_id
+        if matrix_id in motifs:
+            raise _meme_error(source, i + 1, f"motif id {matrix_id!r} occurs twice.")
+        j = i + 1
+        while j < len(lines) and not lines[j].startswith("letter-probability matrix"):
+            if lines[j].split()[:1] == ["MOTIF"]:
+                break
+            j += 1
+        if j == len(lines) or not lines[j].startswith("letter-probability matrix"):
+            raise _meme_error(source, i + 1, f"motif {matrix_id} has no letter-probability matrix.")
+        header = dict(
+            zip(lines[j].split()[2::2], lines[j].split()[3::2], strict=False)
+        )  # alength= 4 w= 15 nsites= ...
+        if "w=" not in header or not header["w="].isdigit() or int(header["w="]) < 1:
+            raise _meme_error(source, j + 1, f"motif {matrix_id}: the matrix header needs w= N.")
+        if header.get("alength=", "4") != "4":
+            raise _meme_error(source, j + 1, f"motif {matrix_id}: alength must be 4 (ACGT).")
+        width = int(header["w="])
+        rows = []
+        for k in range(width):
+            line_no = j + 2 + k
+            values = lines[j + 1 + k].split() if j + 1 + k < len(lines) else []
+            try:
+                row = [float(v) for v in values]
+            except ValueError:
+                row = []
+            if len(row) != 4:
+                raise _meme_error(
+                    source,
+                    line_no,
+                    f"motif {matrix_id} row {k} must hold 4 numbers, not "
+                    f"{' '.join(values)!r} (w= {width}).",
+                )
+            if min(row) < 0 or abs(sum(row) - 1) > 1e-3:
+                raise _meme_error(
+                    source, line_no, f"motif {matrix_id} row {k} is not a probability row: {row}."
+                )
+            rows.append(row)
+        motifs[matrix_id] = Motif(matrix_id, name, np.array(rows, dtype=np.float64))
+        i = j + 1 + width
+    if not motifs:
+        raise ValueError(f"{source}: no MOTIF found; is this a MEME motif file?")
     return motifs
 
 
-def load_jaspar_motifs():
-    """Load the JASPAR 2024 motifs shipped with the package.
+def read_meme(path):
+    """Read the motifs of a MEME motif file.
 
-    Six real, curated vertebrate transcription-factor matrices of the JASPAR
-    2024 CORE collection (Rauluseviciute et al., 2024), in MEME
-    letter-probability format with values as published:
+    The MEME suite's text format (version 4, letter-probability matrices), as
+    written by JASPAR, HOCOMOCO, MEME, STREME and TF-MoDISco. Read strictly:
+    a malformed matrix is an error naming the line, never a silently wrong
+    motif.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A ``.meme`` file; a name ending in ``.gz`` is read gzip-compressed.
+
+    Returns
+    -------
+    motifs : dict of str to Motif
+        Keyed by motif identifier (the first field after ``MOTIF``), in file
+        order; the name is the rest of the ``MOTIF`` line, or the identifier.
+
+    Raises
+    ------
+    ValueError
+        For an alphabet other than ACGT, a matrix header without ``w=`` or with
+        an ``alength`` other than 4, a row that is not four probabilities
+        summing to 1, a repeated identifier, or no motif at all.
+
+    See Also
+    --------
+    load_jaspar_motifs : The JASPAR 2024 motifs shipped with the package.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from sklearn_attngen.datasets import read_meme
+    >>> text = ("MEME version 4\\n\\nALPHABET= ACGT\\n\\nMOTIF m1 TOY\\n"
+    ...         "letter-probability matrix: alength= 4 w= 2\\n"
+    ...         "1 0 0 0\\n0 0.5 0.5 0\\n")
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "toy.meme"
+    >>> _ = path.write_text(text)
+    >>> motifs = read_meme(path)
+    >>> motifs["m1"].name, motifs["m1"].consensus
+    ('TOY', 'AC')
+    """
+    path = Path(path)
+    raw = path.read_bytes()
+    if path.name.endswith(".gz"):
+        raw = gzip.decompress(raw)
+    return _parse_meme(raw.decode("utf-8"), str(path))
+
+
+_COLLECTIONS = {
+    "benchmark": (_MOTIF_FILE, None, "jaspar2024_benchmark.rst"),
+    "vertebrates": (
+        "jaspar2024_core_vertebrates.meme.gz",
+        "jaspar2024_core_vertebrates.tsv.gz",
+        "jaspar2024_vertebrates.rst",
+    ),
+}
+_METADATA_COLUMNS = {
+    "matrix_id": "matrix_id",
+    "name": "name",
+    "species": "species",
+    "class": "tf_class",
+    "family": "family",
+    "type": "data_type",
+    "n_sites": "n_sites",
+}
+
+
+@lru_cache(maxsize=2)
+def _read_collection(collection):
+    """(motifs, metadata columns) of a shipped collection, cached read-only."""
+    meme_name, table_name, _ = _COLLECTIONS[collection]
+    raw = _data_file(meme_name).read_bytes()
+    if meme_name.endswith(".gz"):
+        raw = gzip.decompress(raw)
+    motifs = _parse_meme(raw.decode("ascii"), meme_name)
+    rows = {}
+    if table_name is not None:
+        text = gzip.decompress(_data_file(table_name).read_bytes()).decode("utf-8")
+        rows = {r["matrix_id"]: r for r in csv.DictReader(io.StringIO(text), delimiter="\t")}
+    columns = {}
+    for key, out in _METADATA_COLUMNS.items():
+        if key == "matrix_id":
+            values = list(motifs)
+        elif key == "name":
+            values = [m.name for m in motifs.values()]
+        else:
+            values = [rows.get(i, {}).get(key, "") for i in motifs]
+        columns[out] = values
+    columns["n_sites"] = [int(v) if str(v).isdigit() else -1 for v in columns["n_sites"]]
+    return motifs, columns
+
+
+def load_jaspar_motifs(collection="benchmark", *, return_bunch=False):
+    """Load JASPAR 2024 motifs shipped with the package.
+
+    Real, curated transcription-factor matrices of the JASPAR 2024 CORE
+    collection (Rauluseviciute et al., 2024), in MEME letter-probability
+    format with values as published. JASPAR's data is open access under
+    CC BY 4.0, as the JASPAR website states; see ``DESCR``.
+
+    ``collection="benchmark"``: six vertebrate matrices, the motifs that
+    :func:`make_motif_sequences` plants:
 
     ==========  =======  ======  ==============  ==========
     matrix_id   name     width   species         data type
@@ -100,15 +257,44 @@ def load_jaspar_motifs():
     MA0114.5    HNF4A    9       Homo sapiens    ChIP-seq
     ==========  =======  ======  ==============  ==========
 
+    ``collection="vertebrates"``: the JASPAR 2024 CORE vertebrates
+    non-redundant collection, the latest version of each of its 879
+    matrices (126 kB gzipped), the database that
+    :func:`sklearn_attngen.motifs.match_motifs` searches.
+
+    Parameters
+    ----------
+    collection : {"benchmark", "vertebrates"}, default="benchmark"
+        Which shipped collection to load.
+    return_bunch : bool, default=False
+        False returns the dict of motifs; True returns a Bunch that also holds
+        the metadata of every matrix and the description with the licence.
+
     Returns
     -------
     motifs : dict of str to Motif
-        Keyed by JASPAR matrix id, in the order above. Each call returns new
-        arrays: modifying them does not affect later calls.
+        Keyed by JASPAR matrix id, in the order above (``"benchmark"``) or
+        by matrix id (``"vertebrates"``), if ``return_bunch`` is False. Each
+        call returns new arrays: modifying them does not affect later calls.
+    data : :class:`~sklearn.utils.Bunch`
+        If ``return_bunch`` is True, with attributes
+
+        motifs : dict of str to Motif
+            As above.
+        metadata : Bunch of ndarray
+            One entry per motif, in the order of ``motifs``: ``matrix_id``,
+            ``name``, ``species``, ``tf_class`` (structural class, e.g.
+            ``"C2H2 zinc finger factors"``), ``family`` (e.g. ``"POU domain
+            factors"``), ``data_type`` (ChIP-seq, HT-SELEX, ...) and
+            ``n_sites``; empty strings (-1 for ``n_sites``) where JASPAR
+            gives none or, for ``"benchmark"``, no metadata is shipped.
+        DESCR : str
+            Source, licence and citation.
 
     See Also
     --------
-    make_motif_sequences : Plant sites sampled from these motifs.
+    read_meme : Read motifs from your own MEME file.
+    make_motif_sequences : Plant sites sampled from the benchmark motifs.
 
     Examples
     --------
@@ -119,9 +305,24 @@ def load_jaspar_motifs():
     >>> ctcf = motifs["MA0139.2"]
     >>> ctcf.name, ctcf.pfm.shape, ctcf.consensus
     ('CTCF', (15, 4), 'GCCACCAGGGGGCGC')
+    >>> jaspar = load_jaspar_motifs("vertebrates", return_bunch=True)
+    >>> len(jaspar.motifs), jaspar.metadata.family[jaspar.metadata.name == "POU5F1"]
+    (879, array(['POU domain factors'], dtype='<U...'))
     """
-    text = _data_file(_MOTIF_FILE).read_text(encoding="ascii")
-    return _parse_meme(text, _MOTIF_FILE)
+    if not isinstance(collection, str) or collection not in _COLLECTIONS:
+        raise ValueError(f"collection must be one of {tuple(_COLLECTIONS)}, got {collection!r}.")
+    _check_bool(return_bunch, "return_bunch")
+    cached, columns = _read_collection(collection)
+    motifs = {k: Motif(m.matrix_id, m.name, m.pfm.copy()) for k, m in cached.items()}
+    if not return_bunch:
+        return motifs
+    metadata = Bunch(
+        **{
+            key: np.array(values, dtype=np.int64 if key == "n_sites" else str)
+            for key, values in columns.items()
+        }
+    )
+    return Bunch(motifs=motifs, metadata=metadata, DESCR=_load_descr(_COLLECTIONS[collection][2]))
 
 
 @lru_cache(maxsize=1)
@@ -181,6 +382,76 @@ def _reaches(start, last, successors, last_exit):
         seen.add(v)
         v = int(successors[v][last_exit[v]])
     return True
+
+
+def dinucleotide_shuffle(X, *, n_shuffles=1, random_state=None):
+    """Shuffle DNA sequences keeping their exact dinucleotide counts.
+
+    The Altschul-Erickson shuffle (Altschul and Erickson, 1985), drawn
+    uniformly among all sequences with the same first base and the same
+    count of every dinucleotide, by the random Eulerian walk of Kandel et al.
+    (1996). It destroys motifs while keeping composition, CpG content and
+    short repeats: the usual control for motif and attribution analyses.
+    Runs of N (and padding) stay where they are; each stretch of A, C, G, T
+    between them is shuffled on its own.
+
+    Parameters
+    ----------
+    X : list, ndarray or pandas Series of str, or ndarray
+        DNA sequences: strings, one-hot ``(n_samples, n_positions, 4)`` or
+        ``uint8`` codes ``(n_samples, n_positions)``.
+    n_shuffles : int, default=1
+        Shuffles of each sequence.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the shuffles.
+
+    Returns
+    -------
+    shuffled : list of str, or ndarray of shape (n_samples * n_shuffles, max_length)
+        Strings for string input, else ``uint8`` codes (N and padding = 4).
+        Entry ``k * n_samples + i`` is the ``k``-th shuffle of ``X[i]``.
+
+    See Also
+    --------
+    make_motif_sequences : Uses this shuffle for its ``"shuffled"`` background.
+
+    Examples
+    --------
+    >>> from sklearn_attngen.datasets import dinucleotide_shuffle
+    >>> seq = "ACGTTGCAACGGATCCAT"
+    >>> (shuffled,) = dinucleotide_shuffle([seq], random_state=0)
+    >>> def pairs(s):
+    ...     return sorted(s[i : i + 2] for i in range(len(s) - 1))
+    >>> shuffled != seq, pairs(shuffled) == pairs(seq), shuffled[0] == seq[0]
+    (True, True, True)
+    """
+    if not isinstance(n_shuffles, numbers.Integral) or isinstance(n_shuffles, bool):
+        raise ValueError(f"n_shuffles must be an int >= 1, got {n_shuffles!r}.")
+    if n_shuffles < 1:
+        raise ValueError(f"n_shuffles must be an int >= 1, got {n_shuffles!r}.")
+    codes, lengths = check_sequences(X)
+    is_text = (isinstance(X, (list, tuple)) and isinstance(X[0], str)) or (
+        hasattr(X, "dtype") and X.dtype.kind in "UO"
+    )
+    rng = check_random_state(random_state)
+    out = np.full((n_shuffles * len(codes), codes.shape[1]), 4, dtype=np.uint8)
+    for k in range(n_shuffles):
+        for i, (row, length) in enumerate(zip(codes, lengths, strict=True)):
+            target = out[k * len(codes) + i]
+            target[:length] = row[:length]
+            real = np.flatnonzero(row[:length] < 4)
+            if not len(real):
+                continue
+            # maximal runs of A, C, G, T between Ns
+            breaks = np.flatnonzero(np.diff(real) > 1)
+            for run in np.split(real, breaks + 1):
+                a, b = run[0], run[-1] + 1
+                target[a:b] = _dinucleotide_shuffle(row[a:b], rng)
+    if not is_text:
+        return out
+    letters = np.frombuffer(b"ACGTN", dtype=np.uint8)
+    all_lengths = np.tile(lengths, n_shuffles)
+    return [letters[r[:n]].tobytes().decode("ascii") for r, n in zip(out, all_lengths, strict=True)]
 
 
 def _resolve(spec, shipped, param):
