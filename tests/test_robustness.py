@@ -516,11 +516,11 @@ BAD_ARGUMENTS = {
     ),
     "make_motif_sequences-n_samples": (
         lambda f: make_motif_sequences(0),
-        "n_samples must be an int >= 1",
+        r"'n_samples' parameter of \w+ must be",
     ),
     "make_motif_sequences-gc_content": (
         lambda f: make_motif_sequences(10, gc_content=float("nan")),
-        r"gc_content must be a number in \[0, 1\]",
+        r"'gc_content' parameter of \w+ must be",
     ),
     "codes_to_one_hot-layout": (
         lambda f: codes_to_one_hot(encode_sequences(X_TRAIN)[0], layout="LNC"),

@@ -26,16 +26,6 @@ def _load_descr(name):
     return (resources.files(_DATA_MODULE) / "descr" / name).read_text(encoding="utf-8")
 
 
-def _check_split(split):
-    if not isinstance(split, str) or split not in SPLITS:
-        raise ValueError(f"split must be one of {SPLITS}, got {split!r}.")
-
-
-def _check_bool(value, name):
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be a bool, got {value!r}.")
-
-
 def _read_bundled_csv(name, split):
     """Rows of a bundled ``data/<name>`` CSV in ``split`` ("all": train rows, then test)."""
     with _data_file(name).open("rb") as raw, gzip.open(raw, "rt", newline="") as handle:

@@ -12,7 +12,8 @@ import numpy as np
 from sklearn.utils import Bunch, check_random_state
 
 from ..utils import check_sequences
-from ._base import _check_bool, _data_file, _load_descr, _read_bundled_csv
+from ..utils._param_validation import Interval, StrOptions, validate_params
+from ._base import _data_file, _load_descr, _read_bundled_csv
 
 __all__ = [
     "Motif",
@@ -235,6 +236,10 @@ def _read_collection(collection):
     return motifs, columns
 
 
+@validate_params(
+    {"collection": [StrOptions(set(_COLLECTIONS))], "return_bunch": ["boolean"]},
+    prefer_skip_nested_validation=True,
+)
 def load_jaspar_motifs(collection="benchmark", *, return_bunch=False):
     """Load JASPAR 2024 motifs shipped with the package.
 
@@ -309,9 +314,6 @@ def load_jaspar_motifs(collection="benchmark", *, return_bunch=False):
     >>> len(jaspar.motifs), jaspar.metadata.family[jaspar.metadata.name == "POU5F1"]
     (879, array(['POU domain factors'], dtype='<U...'))
     """
-    if not isinstance(collection, str) or collection not in _COLLECTIONS:
-        raise ValueError(f"collection must be one of {tuple(_COLLECTIONS)}, got {collection!r}.")
-    _check_bool(return_bunch, "return_bunch")
     cached, columns = _read_collection(collection)
     motifs = {k: Motif(m.matrix_id, m.name, m.pfm.copy()) for k, m in cached.items()}
     if not return_bunch:
@@ -473,22 +475,6 @@ def _resolve(spec, shipped, param):
     raise ValueError(f"{param}: unknown motif {spec!r}; shipped motifs are {choices}.")
 
 
-def _check_params(n_samples, length, n_distractors, gc_content, background):
-    for value, name, low in ((n_samples, "n_samples", 1), (length, "length", 1)):
-        if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < low:
-            raise ValueError(f"{name} must be an int >= {low}, got {value!r}.")
-    if (
-        not isinstance(n_distractors, numbers.Integral)
-        or isinstance(n_distractors, bool)
-        or n_distractors < 0
-    ):
-        raise ValueError(f"n_distractors must be an int >= 0, got {n_distractors!r}.")
-    if not isinstance(gc_content, numbers.Real) or not 0 <= gc_content <= 1:
-        raise ValueError(f"gc_content must be a number in [0, 1], got {gc_content!r}.")
-    if not isinstance(background, str) or background not in _BACKGROUNDS:
-        raise ValueError(f"background must be one of {_BACKGROUNDS}, got {background!r}.")
-
-
 def _sample_site(pfm, rng):
     """One site drawn from ``pfm``, each position independently (codes 0..3)."""
     cdf = np.cumsum(pfm / pfm.sum(axis=1, keepdims=True), axis=1)
@@ -496,6 +482,21 @@ def _sample_site(pfm, rng):
     return (u[:, None] >= cdf[:, :3]).sum(axis=1).astype(np.uint8)
 
 
+@validate_params(
+    {
+        "n_samples": [Interval(numbers.Integral, 1, None, closed="left")],
+        "length": [Interval(numbers.Integral, 1, None, closed="left")],
+        "motifs": "no_validation",  # JASPAR ids, names or Motifs: resolved below
+        "distractors": "no_validation",
+        "n_distractors": [Interval(numbers.Integral, 0, None, closed="left")],
+        "background": [StrOptions(set(_BACKGROUNDS))],
+        "gc_content": [Interval(numbers.Real, 0, 1, closed="both")],
+        "both_strands": ["boolean"],
+        "return_motifs": ["boolean"],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def make_motif_sequences(
     n_samples=1000,
     length=200,
@@ -621,9 +622,6 @@ def make_motif_sequences(
     >>> mask.sum(axis=1).tolist() == [7 if c == 0 else 35 for c in y]
     True
     """
-    _check_params(n_samples, length, n_distractors, gc_content, background)
-    _check_bool(both_strands, "both_strands")
-    _check_bool(return_motifs, "return_motifs")
     rng = check_random_state(random_state)
     shipped = load_jaspar_motifs()
 
