@@ -12,10 +12,10 @@ import torch
 import torch.nn.functional as F
 from skorch.dataset import unpack_data
 
-from ._modules import AttnGenNet, reverse_positions
+from ._modules import AttnGenNet, one_hot, reverse_complement_codes, reverse_positions
 from .callbacks import ProgressiveMasking, _PerCallLRScheduler
 from .utils import N_CODE
-from .utils._param_validation import Interval
+from .utils._param_validation import Interval, StrOptions
 
 __all__ = ["AttnGenMixin"]
 
@@ -32,6 +32,7 @@ class AttnGenMixin:
         "attention_size",
         "n_heads",
         "positional",
+        "stem_activation",
     )
     _parameter_constraints = {
         "mask_fraction": [Interval(Real, 0, 1, closed="left")],
@@ -45,6 +46,7 @@ class AttnGenMixin:
         "attention_size": [Interval(Integral, 1, None, closed="left")],
         "n_heads": [Interval(Integral, 1, None, closed="left")],
         "positional": ["boolean"],
+        "stem_activation": [StrOptions({"gelu", "exp"})],
     }
 
     @property
@@ -116,24 +118,82 @@ class AttnGenMixin:
                 forward = (forward + reverse_positions(reverse[0], lengths)) / 2
             yield forward.numpy()
 
-    def saliency(self, X, *, out=None):
-        """Per-nucleotide saliency: the attention weights.
+    def _saliency_batches(self, data, index=None):
+        """Signed value-path map of each batch (see :meth:`saliency`), strands averaged if set.
+
+        ``index``: what to explain, from ``_saliency_target`` (None, an output
+        index, or one class index per sequence).
+        """
+        module, start = self.module_, 0
+        with self._keep_global_rng():
+            self._set_training(False)
+            for batch in self.get_iterator(data, training=False):
+                Xi = unpack_data(batch)[0]
+                codes, lengths = Xi["codes"].to(self.device), Xi["lengths"].to(self.device)
+                strands = [codes]
+                if self.strand_average:
+                    strands.append(reverse_complement_codes(codes, lengths))
+                inputs = [one_hot(c).requires_grad_(True) for c in strands]
+                with torch.enable_grad():
+                    outputs = [
+                        module.forward_one_hot(x, lengths, fixed_attention=True)[0] for x in inputs
+                    ]
+                    rows = slice(start, start + len(lengths))
+                    if isinstance(index, np.ndarray):
+                        explained = self._explained(outputs, torch.as_tensor(index[rows]))
+                    else:
+                        explained = self._explained(outputs, index)
+                    gradients = torch.autograd.grad(explained, inputs)
+                start += len(lengths)
+                maps = [(g * x.detach()).sum(dim=1) for g, x in zip(gradients, inputs, strict=True)]
+                if len(maps) == 2:  # the reverse strand's map, mapped back
+                    maps[0] = (maps[0] + reverse_positions(maps[1], lengths)) / 2
+                yield maps[0].cpu().numpy()
+
+    def saliency(self, X, *, target=None, signed=False, out=None):
+        """Per-nucleotide saliency: what each base contributes to the prediction.
+
+        For each sequence, the input x gradient of the explained output with
+        the attention weights held at their values (the *value path*): the
+        attention chooses where the network pools its features, and the map
+        says how much each base, through those features, moves the output. The
+        explained output is the logit of ``target`` (default: the predicted
+        class) centred over the classes, for a classifier, and an output (by
+        default the sum of the outputs) for a regressor. It costs one forward
+        and one backward pass (about 1/50 of integrated gradients with 50
+        steps, ``benchmarks/bench_saliency_study.py``). The raw attention
+        weights are :meth:`attention`.
 
         Parameters
         ----------
         X : list, ndarray or pandas Series of str, ndarray, or SequenceMemmap
             DNA sequences, as in :meth:`fit`.
+        target : label, array-like of labels, int or None, default=None
+            Classifier: the class whose logit is explained, one label for all
+            sequences or one per sequence; None explains each sequence's
+            predicted class. Regressor: the index of the output explained;
+            None explains the sum of the outputs.
+        signed : bool, default=False
+            False returns the magnitude of each base's contribution (what
+            ranks positions, e.g. for :func:`~sklearn_attngen.evaluation.deletion_curve`);
+            True keeps the sign: positive bases push the output up (towards
+            the explained class), negative ones down.
         out : array-like of shape (n_samples, max_length), default=None
             Where to write the result, batch by batch, e.g. a
-            ``np.lib.format.open_memmap`` file for data larger than memory
-            (the saliency takes 4 bytes per position). None returns a new array.
+            ``np.lib.format.open_memmap`` file for data larger than memory.
+            None returns a new array.
 
         Returns
         -------
         saliency : ndarray of shape (n_samples, max_length)
-            ``max_length`` is the longest sequence in ``X``. Each row sums to 1
-            over the sequence's real positions and is 0 on padding. ``out``
-            when given.
+            ``max_length`` is the longest sequence in ``X``; 0 on N and on
+            padding. In units of the explained output (logit), per base.
+            ``out`` when given.
+
+        See Also
+        --------
+        attention : The raw attention weights.
+        sklearn_attngen.interpret.attribute : Post-hoc attributions of the same model.
 
         Examples
         --------
@@ -144,25 +204,70 @@ class AttnGenMixin:
         ... )
         >>> clf.fit(X, y).saliency(["ACGT"]).shape
         (1, 4)
+        >>> bool((clf.saliency(X) >= 0).all()), bool((clf.saliency(X, signed=True) < 0).any())
+        (True, True)
         """
         codes, lengths = self._encode(X)
         data = self._as_dataset(codes, lengths)
-        width = codes.shape[1]
-        if out is None:
-            out = np.empty((len(lengths), width), dtype=np.float32)
-        elif tuple(out.shape) != (len(lengths), width):
-            raise ValueError(f"out has shape {tuple(out.shape)}; expected {(len(lengths), width)}.")
-        start = 0  # filled batch by batch: no list of batches, no concatenated copy
+        index = self._saliency_target(target, len(lengths))
+        return self._fill(
+            out,
+            len(lengths),
+            codes.shape[1],
+            (m if signed else np.abs(m) for m in self._saliency_batches(data, index)),
+        )
+
+    def attention(self, X, *, out=None):
+        """The raw attention weights: where the network pools its features.
+
+        The mean over heads of the softmax weights of the attention pooling,
+        the saliency of version 0.1. They show where the network looks, not
+        how much a base changes the prediction; they often collapse onto fewer
+        positions than a motif's width. :meth:`saliency` is the map to read.
+
+        Parameters
+        ----------
+        X : list, ndarray or pandas Series of str, ndarray, or SequenceMemmap
+            DNA sequences, as in :meth:`fit`.
+        out : array-like of shape (n_samples, max_length), default=None
+            Where to write the result, batch by batch; None returns a new array.
+
+        Returns
+        -------
+        attention : ndarray of shape (n_samples, max_length)
+            Each row sums to 1 over the sequence's real positions and is 0 on
+            padding.
+
+        Examples
+        --------
+        >>> from sklearn_attngen import AttnGenClassifier
+        >>> X, y = ["AAAACGTA", "CCCCGGTT", "AAAACGTT", "CCCCGGTA"], [0, 1, 0, 1]
+        >>> clf = AttnGenClassifier(n_filters=4, n_blocks=0, max_epochs=1, verbose=0)
+        >>> clf.fit(X, y).attention(X).sum(axis=1).round(4)
+        array([1., 1., 1., 1.], dtype=float32)
+        """
+        codes, lengths = self._encode(X)
+        data = self._as_dataset(codes, lengths)
         with self._keep_global_rng():
-            for attention in self._attention_batches(data):
-                out[start : start + len(attention)] = attention[:, :width]
-                start += len(attention)
+            return self._fill(out, len(lengths), codes.shape[1], self._attention_batches(data))
+
+    @staticmethod
+    def _fill(out, n_samples, width, batches):
+        """``out`` (or a new array) filled batch by batch: no list of batches, no concatenation."""
+        if out is None:
+            out = np.empty((n_samples, width), dtype=np.float32)
+        elif tuple(out.shape) != (n_samples, width):
+            raise ValueError(f"out has shape {tuple(out.shape)}; expected {(n_samples, width)}.")
+        start = 0
+        for batch in batches:
+            out[start : start + len(batch)] = batch[:, :width]
+            start += len(batch)
         return out
 
     def _after_fit(self, data):
         total = np.zeros(self.n_positions_, dtype=np.float64)
-        for attention in self._attention_batches(data):
-            total += attention.sum(axis=0)
+        for saliency in self._saliency_batches(data):
+            total += np.abs(saliency).sum(axis=0)
         reach = np.bincount(data.lengths - 1, minlength=self.n_positions_)[::-1].cumsum()[::-1]
         self.saliency_ = total / np.maximum(reach, 1)
 

@@ -46,6 +46,16 @@ def padding_mask(codes, lengths):
     return positions[None, :] < lengths.to(codes.device)[:, None]
 
 
+class Exp(nn.Module):
+    """Exponential activation (Koo & Ploenzke 2021), its input clamped at 10 against overflow."""
+
+    def forward(self, v):
+        return torch.exp(v.clamp(max=10.0))
+
+
+_STEM_ACTIVATIONS = {"gelu": nn.GELU, "exp": Exp}
+
+
 class _ResidualBlock(nn.Module):
     """Dilated convolution, batch norm, GELU and dropout, with a residual connection."""
 
@@ -54,10 +64,11 @@ class _ResidualBlock(nn.Module):
         padding = dilation * (kernel_size - 1) // 2  # "same" length for odd kernels
         self.conv = nn.Conv1d(n_filters, n_filters, kernel_size, padding=padding, dilation=dilation)
         self.norm = nn.BatchNorm1d(n_filters)
+        self.activation = nn.GELU()  # a module, so attribution rules (DeepLIFT) see it
         self.dropout = nn.Dropout(dropout)
 
     def forward(self, h):
-        return h + self.dropout(F.gelu(self.norm(self.conv(h))))
+        return h + self.dropout(self.activation(self.norm(self.conv(h))))
 
 
 class AttnGenNet(nn.Module):
@@ -83,6 +94,10 @@ class AttnGenNet(nn.Module):
     positional : bool, default=True
         Add a learned positional embedding (needed where the signal sits at a
         fixed offset, e.g. splice sites).
+    stem_activation : {"gelu", "exp"}, default="gelu"
+        Activation of the first convolution; ``"exp"`` is the exponential
+        activation of Koo & Ploenzke (2021), which makes first-layer filters
+        match whole motifs.
 
     Notes
     -----
@@ -104,13 +119,14 @@ class AttnGenNet(nn.Module):
         attention_size=64,
         n_heads=4,
         positional=True,
+        stem_activation="gelu",
     ):
         super().__init__()
         self.max_length = max_length
         self.stem = nn.Sequential(
             nn.Conv1d(4, n_filters, kernel_size, padding="same"),
             nn.BatchNorm1d(n_filters),
-            nn.GELU(),
+            _STEM_ACTIVATIONS[stem_activation](),
         )
         self.position = nn.Embedding(max_length, n_filters) if positional else None
         self.blocks = nn.ModuleList(
@@ -157,14 +173,18 @@ class AttnGenNet(nn.Module):
     def forward(self, codes, lengths):
         return self.forward_one_hot(one_hot(codes), lengths)
 
-    def forward_one_hot(self, x, lengths):
+    def forward_one_hot(self, x, lengths, *, fixed_attention=False):
         """:meth:`forward` from a float one-hot input ``x`` (batch, 4, length).
 
         Differentiable in ``x``, for gradient attributions
         (:func:`sklearn_attngen.interpret.attribute`); an all-zero column is N.
+        With ``fixed_attention`` the attention weights are detached: gradients
+        flow through the pooled features (the value path) only.
         """
         h, logits, _ = self.attention_logits_one_hot(x, lengths)
         weights = torch.softmax(logits, dim=1, dtype=torch.float32)  # (batch, length, heads)
+        if fixed_attention:
+            weights = weights.detach()
         pooled = torch.einsum("blh,blf->bhf", weights, h).flatten(1)
         return self.head(self.dropout(pooled)), weights.mean(dim=2)
 

@@ -22,6 +22,7 @@ from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import Pipeline
 
 from sklearn_attngen import AttnGenClassifier, CNNBaselineClassifier, SequenceEncoder
+from sklearn_attngen._modules import Exp
 from sklearn_attngen.callbacks import mask_fraction_at
 from sklearn_attngen.exceptions import TrainingDivergedError
 from sklearn_attngen.preprocessing import codes_to_one_hot, encode_sequences
@@ -194,7 +195,31 @@ def test_saliency_on_variable_length_input(ragged):
     real = np.arange(lengths.max())[None, :] < lengths[:, None]
     assert np.all(saliency[~real] == 0)
     assert np.all(saliency[real] >= 0)
-    np.testing.assert_allclose(np.where(real, saliency, 0).sum(axis=1), 1, rtol=1e-5)
+    signed = clf.saliency(X_sub, signed=True)
+    np.testing.assert_array_equal(np.abs(signed), saliency)
+    assert (signed[real] < 0).any() and (signed[real] > 0).any()
+    attention = clf.attention(X_sub)
+    assert np.all(attention[~real] == 0)
+    np.testing.assert_allclose(attention.sum(axis=1), 1, rtol=1e-5)
+
+
+def test_saliency_is_input_x_gradient_through_the_value_path(fitted, data):
+    """The map equals autograd's input x gradient of the centred logit, attention detached."""
+    X, _ = data
+    codes, lengths = encode_sequences(X[:6])
+    module = fitted.module_.eval()
+    x = torch.from_numpy(codes_to_one_hot(codes, layout="NCL")).requires_grad_(True)
+    logits, _ = module.forward_one_hot(x, torch.from_numpy(lengths), fixed_attention=True)
+    centred = logits - logits.mean(dim=1, keepdim=True)
+    explained = centred.gather(1, logits.argmax(dim=1, keepdim=True)).sum()
+    (gradient,) = torch.autograd.grad(explained, x)
+    expected = (gradient * x).sum(dim=1).detach().numpy()
+    np.testing.assert_allclose(fitted.saliency(X[:6], signed=True), expected, rtol=1e-5, atol=1e-7)
+    # another target explains the other class: for two classes, the opposite sign
+    other = fitted.classes_[1 - logits.argmax(dim=1).numpy()]
+    np.testing.assert_allclose(
+        fitted.saliency(X[:6], target=other, signed=True), -expected, rtol=1e-5, atol=1e-7
+    )
 
 
 def test_saliency_attribute(ragged):
@@ -218,8 +243,18 @@ def test_saliency_points_at_the_planted_motif(fitted):
         start = max(seq.find("GATAAG"), seq.find("CCCGGG"))
         mass.append(row[start : start + 6].sum())
         hits.append(start - 2 <= row.argmax() < start + 8)
-    assert np.mean(mass) > 6 / 30  # more than the motif's share of a uniform saliency
+    share = np.array(mass) / saliency.sum(axis=1)
+    assert np.mean(share) > 1.25 * 6 / 30  # above the motif's share of a uniform map
     assert np.mean(hits) > 0.5  # the peak is on the motif (+-2 nt): chance is 10/30
+
+
+def test_exponential_stem_learns_and_explains():
+    """stem_activation="exp" builds the exponential first layer, learns and gives finite maps."""
+    X, y = planted(60, seed=3)
+    clf = tiny(stem_activation="exp", **LEARN).fit(X, y)
+    assert isinstance(clf.module_.stem[2], Exp)
+    assert clf.score(X, y) > 0.9
+    assert np.all(np.isfinite(clf.saliency(X)))
 
 
 # ------------------------------------------------------- reproducibility

@@ -247,8 +247,8 @@ def test_classifier_entry_points_on_anything(X):
         saliency = clf.saliency(X)
         _, lengths = check_sequences(X)
         real = np.arange(saliency.shape[1])[None, :] < lengths[:, None]
-        assert (saliency[~real] == 0).all()
-        np.testing.assert_allclose(saliency.sum(axis=1), 1, rtol=1e-5)
+        assert (saliency[~real] == 0).all() and np.isfinite(saliency).all()
+        np.testing.assert_allclose(clf.attention(X).sum(axis=1), 1, rtol=1e-5)
         scores = attribute(clf, X, "input_x_gradient").scores
         assert scores.shape == saliency.shape and np.isfinite(scores).all()
     if isinstance(X, np.ndarray):

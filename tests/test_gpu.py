@@ -112,8 +112,8 @@ def test_mixed_precision_on_cpu(precision):
     proba = clf.predict_proba(X)
     assert proba.dtype == np.float32 and np.isfinite(proba).all()
     saliency = clf.saliency(X[:5])
-    assert saliency.dtype == np.float32
-    np.testing.assert_allclose(saliency.sum(axis=1), 1, rtol=1e-5)
+    assert saliency.dtype == np.float32 and np.isfinite(saliency).all()
+    np.testing.assert_allclose(clf.attention(X[:5]).sum(axis=1), 1, rtol=1e-5)
     assert np.isfinite(clf.history[:, "train_loss"]).all()
     assert clf.score(X, y) > 0.8
     assert not hasattr(clf, "_grad_scaler")  # per fit; not pickled
@@ -161,7 +161,7 @@ def test_fit_predict_saliency_on_gpu(precision):
     assert next(clf.module_.parameters()).is_cuda
     proba = clf.predict_proba(X)
     assert isinstance(proba, np.ndarray) and np.isfinite(proba).all()
-    np.testing.assert_allclose(clf.saliency(X[:8]).sum(axis=1), 1, rtol=1e-4)
+    np.testing.assert_allclose(clf.attention(X[:8]).sum(axis=1), 1, rtol=1e-4)
     assert clf.score(X, y) > 0.8
     masked = tiny(device="cuda", mask_fraction=0.2, mask_warmup=0, mask_ramp=0).fit(X, y)
     assert np.isfinite(masked.predict_proba(X)).all()

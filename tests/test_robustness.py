@@ -454,6 +454,7 @@ BAD_PARAMETERS = {
     "kernel_size-float": (lambda: attngen(kernel_size=2.5), "'kernel_size'"),
     "dropout-one": (lambda: attngen(dropout=1.0), "'dropout'"),
     "n_heads-zero": (lambda: attngen(n_heads=0), "'n_heads'"),
+    "stem_activation-unknown": (lambda: attngen(stem_activation="relu"), "'stem_activation'"),
     "embedding_dim-zero": (lambda: cnn(embedding_dim=0), "'embedding_dim'"),
     "random_state-str": (lambda: attngen(random_state="0"), "'random_state'"),
     "k-zero": (lambda: KmerEncoder(k=0), "'k'"),

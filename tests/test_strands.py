@@ -65,12 +65,14 @@ def test_averaging_makes_both_strands_give_the_same_outputs(data, name):
 def test_averaged_saliency_maps_the_reverse_strand_back(data, name):
     X, y = data
     estimator = ESTIMATORS[name](strand_average=True).fit(X, y)
-    saliency, saliency_rc = estimator.saliency(X), estimator.saliency(reverse_complement(X))
-    for i, seq in enumerate(X):
-        n = len(seq)
-        np.testing.assert_array_equal(saliency[i, :n], saliency_rc[i, :n][::-1])
-        assert (saliency[i, n:] == 0).all()
-    np.testing.assert_allclose(saliency.sum(axis=1), 1, rtol=1e-5)
+    for method in ("saliency", "attention"):
+        kwargs = {"signed": True} if method == "saliency" else {}
+        maps = getattr(estimator, method)(X, **kwargs)
+        maps_rc = getattr(estimator, method)(reverse_complement(X), **kwargs)
+        for i, seq in enumerate(X):
+            n = len(seq)
+            np.testing.assert_array_equal(maps[i, :n], maps_rc[i, :n][::-1])
+            assert (maps[i, n:] == 0).all()
 
 
 def test_averaging_is_the_mean_of_the_two_strands(data):
