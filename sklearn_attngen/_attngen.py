@@ -5,6 +5,7 @@ schedule, the progressive masking of the lowest-attention positions during
 training, and the saliency read-out.
 """
 
+import inspect
 from numbers import Integral, Real
 
 import numpy as np
@@ -125,6 +126,7 @@ class AttnGenMixin:
         index, or one class index per sequence).
         """
         module, start = self.module_, 0
+        forward = _value_path_forward(module)
         with self._keep_global_rng():
             self._set_training(False)
             for batch in self.get_iterator(data, training=False):
@@ -135,9 +137,7 @@ class AttnGenMixin:
                     strands.append(reverse_complement_codes(codes, lengths))
                 inputs = [one_hot(c).requires_grad_(True) for c in strands]
                 with torch.enable_grad():
-                    outputs = [
-                        module.forward_one_hot(x, lengths, fixed_attention=True)[0] for x in inputs
-                    ]
+                    outputs = [forward(x, lengths) for x in inputs]
                     rows = slice(start, start + len(lengths))
                     if isinstance(index, np.ndarray):
                         explained = self._explained(outputs, torch.as_tensor(index[rows]))
@@ -265,11 +265,30 @@ class AttnGenMixin:
         return out
 
     def _after_fit(self, data):
+        if not hasattr(self.module_, "forward_one_hot"):
+            return  # a custom module without a one-hot entry point has no saliency
         total = np.zeros(self.n_positions_, dtype=np.float64)
         for saliency in self._saliency_batches(data):
             total += np.abs(saliency).sum(axis=0)
         reach = np.bincount(data.lengths - 1, minlength=self.n_positions_)[::-1].cumsum()[::-1]
         self.saliency_ = total / np.maximum(reach, 1)
+
+
+def _value_path_forward(module):
+    """``forward(x, lengths) -> outputs`` from a one-hot ``x``, attention held if the module can.
+
+    Modules with ``forward_one_hot(x, lengths, fixed_attention=...)`` (AttnGenNet)
+    give the value-path map; other modules with ``forward_one_hot(x, lengths)``
+    give plain input x gradient.
+    """
+    if not hasattr(module, "forward_one_hot"):
+        raise TypeError(
+            f"saliency needs the module to define forward_one_hot(x, lengths), differentiable in "
+            f"the one-hot input x; {type(module).__name__} does not."
+        )
+    if "fixed_attention" in inspect.signature(module.forward_one_hot).parameters:
+        return lambda x, lengths: _first(module.forward_one_hot(x, lengths, fixed_attention=True))
+    return lambda x, lengths: _first(module.forward_one_hot(x, lengths))
 
 
 def _first(output):

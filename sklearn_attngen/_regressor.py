@@ -202,6 +202,10 @@ class AttnGenRegressor(AttnGenMixin, DNARegressorBase):
     ----------
     module : torch.nn.Module class, default=AttnGenNet
         Must accept ``(codes, lengths)`` and return ``(outputs, attention)``.
+        :meth:`saliency` and ``saliency_`` need ``forward_one_hot(x, lengths)``
+        too (as :class:`AttnGenNet` has), differentiable in the one-hot ``x``;
+        with a ``fixed_attention`` keyword it gives the value-path map, without
+        it plain input x gradient.
     n_filters : int, default=64
         Channels of the convolutional backbone.
     kernel_size : int, default=9

@@ -699,3 +699,29 @@ def test_class_sorted_data_still_learns():
     X_test, y_test = planted(60, seed=4)
     assert clf.score(X_test, y_test) >= 0.8
     assert clf.get_params()["iterator_train__shuffle"] is True
+
+
+class _MeanPoolNet(torch.nn.Module):
+    """A custom module with only forward(codes, lengths): no one-hot entry point."""
+
+    def __init__(self, n_outputs, max_length):
+        super().__init__()
+        self.max_length = max_length
+        self.embed = torch.nn.Embedding(5, 4)
+        self.head = torch.nn.Linear(4, n_outputs)
+
+    def forward(self, codes, lengths):
+        real = (torch.arange(codes.shape[1]) < lengths[:, None]).float()
+        pooled = (self.embed(codes.long()) * real[..., None]).sum(1) / lengths[:, None]
+        return self.head(pooled), real / real.sum(dim=1, keepdim=True)
+
+
+def test_custom_module_without_forward_one_hot(data):
+    """It fits and predicts; saliency says what the module lacks; the attention still works."""
+    X, y = data
+    clf = AttnGenClassifier(module=_MeanPoolNet, max_epochs=1, verbose=0, random_state=0).fit(X, y)
+    assert clf.predict(X).shape == (len(X),)
+    assert not hasattr(clf, "saliency_")
+    assert clf.attention(X[:2]).shape[0] == 2
+    with pytest.raises(TypeError, match="saliency needs the module to define forward_one_hot"):
+        clf.saliency(X[:2])

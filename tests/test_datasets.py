@@ -2,6 +2,7 @@
 
 import gzip
 import itertools
+from collections import Counter
 from pathlib import Path
 
 import genomic_benchmarks.loc2seq
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 from sklearn_attngen.datasets import (
     Motif,
+    dinucleotide_shuffle,
     list_genomic_benchmarks,
     load_genomic_benchmark,
     load_jaspar_motifs,
@@ -611,6 +613,26 @@ def test_dinucleotide_shuffle_keeps_dinucleotide_counts(seq, seed):
     pairs = lambda c: sorted(zip(c[:-1].tolist(), c[1:].tolist(), strict=True))  # noqa: E731
     assert pairs(out) == pairs(codes)
     assert out[0] == codes[0] and out[-1] == codes[-1]
+
+
+def test_dinucleotide_shuffle_is_uniform():
+    # the sequences starting and ending with A that hold AC, CA, AG, GA once each are
+    # ACAGA and AGACA: each should come up half of the time
+    counts = Counter(dinucleotide_shuffle(["ACAGA"], n_shuffles=2000, random_state=0))
+    assert set(counts) == {"ACAGA", "AGACA"}
+    assert abs(counts["ACAGA"] - 1000) < 100  # 4.5 standard deviations
+
+
+def test_dinucleotide_shuffle_keeps_n_and_padding_in_place_and_the_input():
+    codes, _ = check_sequences(["ACGTNNACGTTGCA", "GGGCCCAT"])
+    before = codes.copy()
+    out = dinucleotide_shuffle(codes, n_shuffles=3, random_state=1)
+    assert out.shape == (6, 14) and out.dtype == np.uint8
+    assert (out[0::2, 4:6] == 4).all() and (out[1::2, 8:] == 4).all()
+    np.testing.assert_array_equal(out, dinucleotide_shuffle(codes, n_shuffles=3, random_state=1))
+    np.testing.assert_array_equal(codes, before)
+    with pytest.raises(ValueError, match="'n_shuffles' parameter of dinucleotide_shuffle"):
+        dinucleotide_shuffle(codes, n_shuffles=0)
 
 
 def test_dinucleotide_shuffle_is_random():

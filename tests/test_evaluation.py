@@ -45,17 +45,20 @@ def _one_thread():
 @pytest.fixture(scope="module")
 def motif():
     data = motif_model()
-    data.saliency = attribute(data.clf, data.X_test).scores
+    data.saliency = data.clf.saliency(data.X_test)  # magnitude: either sign counts
     return data
 
 
 # ---------------------------------------------------------- motif overlap
-def test_attention_finds_the_planted_motifs(motif):
+def test_saliency_finds_the_planted_motifs(motif):
     result = motif_overlap(motif.saliency, motif.mask_test)
-    assert result.auroc >= 0.9
-    assert result.mean_auroc >= 0.9
+    # measured on this model: 0.847 pooled (attention 0.928, |ixg| 0.805, |ig| 0.872)
+    assert result.auroc >= 0.8
+    assert result.mean_auroc >= 0.8
     assert result.auprc > 2 * result.positive_rate
     assert result.n_evaluated == len(motif.X_test)
+    gradient = np.abs(attribute(motif.clf, motif.X_test, "input_x_gradient").scores)
+    assert result.auroc > motif_overlap(gradient, motif.mask_test).auroc
 
 
 def test_motif_overlap_matches_sklearn_with_ties():
@@ -277,19 +280,22 @@ def test_full_randomisation_decorrelates_attention(motif):
     X = motif.X_test[:40]
     params = {k: v.clone() for k, v in motif.clf.module_.state_dict().items()}
     rng_state = torch.get_rng_state()
-    result = randomization_sanity_check(motif.clf, X, random_state=0)
+    result = randomization_sanity_check(motif.clf, X, "attention", random_state=0)
     assert result.layers[0] == "head" and result.layers[-1] == "stem.0"
     assert len(result.layers) == len(result.spearman) == 11
     # the attention does not read the output layer: randomising it alone changes nothing
     assert result.spearman[0] == pytest.approx(1.0)
     assert abs(result.spearman[-1]) < 0.3
     assert result.spearman_per_sequence.shape == (40, 11)
-    np.testing.assert_array_equal(result.original_scores, motif.saliency[:40])
+    np.testing.assert_array_equal(result.original_scores, motif.clf.attention(X))
     for key, value in motif.clf.module_.state_dict().items():
         assert torch.equal(value, params[key])
     assert torch.equal(torch.get_rng_state(), rng_state)
-    again = randomization_sanity_check(motif.clf, X, random_state=0)
+    again = randomization_sanity_check(motif.clf, X, "attention", random_state=0)
     np.testing.assert_array_equal(result.spearman, again.spearman)
+    # the default map explains the output: randomising the output layer already moves it
+    default = randomization_sanity_check(motif.clf, X, random_state=0)
+    assert default.method == "saliency" and default.spearman[0] < 0.9
 
 
 def test_randomisation_with_gradients_and_validation():

@@ -84,8 +84,19 @@ def test_shapes_padding_and_fields(clf, method):
         np.testing.assert_array_equal(result.target, clf.predict(TINY_X[:4]))
 
 
-def test_attention_is_the_saliency(clf):
-    np.testing.assert_array_equal(attribute(clf, TINY_X).scores, clf.saliency(TINY_X))
+def test_saliency_and_attention_are_the_estimators(clf):
+    """The default method is the built-in map, signed, for the predicted class or a target."""
+    default = attribute(clf, TINY_X)
+    assert default.method == "saliency"
+    np.testing.assert_array_equal(default.scores, clf.saliency(TINY_X, signed=True))
+    np.testing.assert_array_equal(np.abs(default.scores), clf.saliency(TINY_X))
+    np.testing.assert_array_equal(default.base_scores.sum(axis=2), default.scores)
+    other = attribute(clf, TINY_X, target=clf.classes_[1])
+    np.testing.assert_array_equal(
+        other.scores, clf.saliency(TINY_X, target=clf.classes_[1], signed=True)
+    )
+    assert (other.target == clf.classes_[1]).all()
+    np.testing.assert_array_equal(attribute(clf, TINY_X, "attention").scores, clf.attention(TINY_X))
 
 
 @pytest.mark.parametrize("method", ["gradient", "input_x_gradient", "integrated_gradients", "ism"])
@@ -180,8 +191,9 @@ def test_cnn_baseline_gradients_and_ism():
         result = attribute(cnn, X[:2], method, n_steps=4, batch_size=64)
         assert result.scores.shape == (2, 64)
         assert np.isfinite(result.scores).all() and np.abs(result.scores).sum() > 0
-    with pytest.raises(ValueError, match="has no saliency"):
-        attribute(cnn, X[:2], "attention")
+    for method in ("saliency", "attention"):
+        with pytest.raises(ValueError, match=f"has no {method} method"):
+            attribute(cnn, X[:2], method)
 
 
 # ---------------------------------------------------------------- targets
@@ -260,3 +272,160 @@ def test_estimator_and_input_unchanged(method):
         assert (p.grad is None and grad is None) or torch.equal(p.grad, grad)
     np.testing.assert_array_equal(codes, codes_before)
     assert torch.equal(torch.get_rng_state(), rng_state)
+
+
+# ------------------------------------------------------- gradient correction
+def test_gradient_correction_against_autograd(clf):
+    codes, lengths = check_sequences(TINY_X[:3])
+    x = one_hot(torch.as_tensor(codes)).requires_grad_(True)
+    logits = clf.module_.eval().forward_one_hot(x, torch.as_tensor(lengths))[0]
+    logits[:, 0].sum().backward()
+    grad = x.grad.transpose(1, 2).numpy()
+    corrected = grad - grad.mean(axis=2, keepdims=True)
+    real = (np.arange(codes.shape[1]) < lengths[:, None])[..., None]
+    observed = x.detach().transpose(1, 2).numpy()
+
+    gradient = attribute(clf, TINY_X[:3], "gradient", target=0, gradient_correction=True)
+    np.testing.assert_allclose(gradient.base_scores, corrected * real, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(gradient.base_scores.sum(axis=2), 0, atol=1e-6)
+    times_input = attribute(clf, TINY_X[:3], "input_x_gradient", target=0, gradient_correction=True)
+    np.testing.assert_allclose(times_input.base_scores, corrected * observed, atol=1e-7)
+    plain = attribute(clf, TINY_X[:3], "input_x_gradient", target=0)
+    assert not np.allclose(plain.scores, times_input.scores)
+
+
+def test_gradient_correction_of_integrated_gradients(clf):
+    X = TINY_X[:4]
+    kwargs = dict(target=1, n_steps=16)
+    codes, lengths = check_sequences(X)
+    # all-N baseline: x * (path-mean gradient - its mean over the bases)
+    raw = attribute(clf, X, "integrated_gradients", **kwargs)
+    corrected = attribute(clf, X, "integrated_gradients", gradient_correction=True, **kwargs)
+    assert not np.allclose(raw.scores, corrected.scores)
+    module = clf.module_.eval()
+    x = one_hot(torch.as_tensor(codes))
+    lengths_t = torch.as_tensor(lengths)
+    total = torch.zeros_like(x)
+    for alpha in (np.arange(200) + 0.5) / 200:
+        point = (float(alpha) * x).requires_grad_(True)
+        module.forward_one_hot(point, lengths_t)[0][:, 1].sum().backward()
+        total += point.grad
+    mean_grad = total / 200
+    expected = (x * (mean_grad - mean_grad.mean(dim=1, keepdim=True))).transpose(1, 2).numpy()
+    np.testing.assert_allclose(corrected.base_scores, expected, atol=0.02 * np.abs(expected).max())
+    # uniform baseline: x - baseline sums to 0 over the bases, so the scores stay
+    uniform = dict(baseline="uniform", **kwargs)
+    np.testing.assert_allclose(
+        attribute(clf, X, "integrated_gradients", **uniform).scores,
+        attribute(clf, X, "integrated_gradients", gradient_correction=True, **uniform).scores,
+        atol=1e-6,
+    )
+
+
+@pytest.mark.parametrize("method", ["attention", "ism", "deeplift_shap"])
+def test_gradient_correction_only_for_gradient_methods(clf, method):
+    with pytest.raises(ValueError, match="gradient_correction applies to the gradient"):
+        attribute(clf, TINY_X[:2], method, gradient_correction=True)
+    with pytest.raises(ValueError, match="gradient_correction must be True or False"):
+        attribute(clf, TINY_X[:2], "gradient", gradient_correction="yes")
+
+
+# ------------------------------------------------------------ DeepLIFT/SHAP
+class _AdditiveNet(torch.nn.Module):
+    """Conv, batch norm, GELU, mean over the real positions, linear: DeepLIFT is exact on it."""
+
+    def __init__(self, n_outputs, max_length):
+        super().__init__()
+        self.max_length = max_length
+        self.conv = torch.nn.Conv1d(4, 6, 5, padding="same")
+        self.norm = torch.nn.BatchNorm1d(6)
+        self.act = torch.nn.GELU()
+        self.head = torch.nn.Linear(6, n_outputs)
+
+    def forward(self, codes, lengths):
+        return self.forward_one_hot(one_hot(codes), lengths)
+
+    def forward_one_hot(self, x, lengths):
+        real = (torch.arange(x.shape[2]) < lengths[:, None]).to(x.dtype)
+        h = self.act(self.norm(self.conv(x))) * real[:, None, :]
+        logits = self.head(h.sum(dim=2) / lengths[:, None].to(x.dtype))
+        return logits, real / real.sum(dim=1, keepdim=True)
+
+
+@pytest.fixture(scope="module")
+def additive_clf():
+    rng = np.random.RandomState(0)
+    X = ["".join(rng.choice(list("ACGT"), size=n)) for n in rng.randint(12, 21, size=40)]
+    y = [s.count("G") > s.count("T") for s in X]
+    clf = AttnGenClassifier(module=_AdditiveNet, max_epochs=1, verbose=0, random_state=0)
+    clf = clf.fit(X, y)
+    with torch.no_grad():  # large weights: strongly nonlinear, k-mer (not composition) features
+        generator = torch.Generator().manual_seed(0)
+        for param in (clf.module_.conv.weight, clf.module_.head.weight):
+            param.copy_(torch.randn(param.shape, generator=generator))
+        clf.module_.norm.running_mean.uniform_(-0.5, 0.5, generator=generator)
+        clf.module_.norm.running_var.uniform_(0.5, 2.0, generator=generator)
+    return clf, X
+
+
+def test_deeplift_shap_completeness_with_shuffled_references(additive_clf):
+    from sklearn_attngen.datasets import dinucleotide_shuffle
+
+    clf, X = additive_clf
+    X = X[:6]
+    result = attribute(clf, X, "deeplift_shap", n_references=5, random_state=3, batch_size=10)
+    codes, lengths = check_sequences(X)
+    # the same draws: one rng, sequences in order, n_references shuffles each
+    rng = np.random.RandomState(3)
+    refs = np.stack([dinucleotide_shuffle(c[None], n_shuffles=5, random_state=rng) for c in codes])
+    target = np.searchsorted(clf.classes_, result.target)
+    f_x = _logits(clf, codes, lengths)[np.arange(6), target]
+    f_ref = np.stack([_logits(clf, refs[:, k], lengths)[np.arange(6), target] for k in range(5)])
+    gap = f_x - f_ref.mean(axis=0)
+    np.testing.assert_allclose(result.scores.sum(axis=1), gap, rtol=1e-4, atol=1e-5)
+    assert np.abs(gap).min() > 1e-2  # a non-trivial check
+    # scores sit on the base in place, and the batch size does not change them
+    observed = one_hot(torch.as_tensor(codes)).transpose(1, 2).numpy()
+    assert ((result.base_scores != 0) <= (observed == 1)).all()
+    np.testing.assert_allclose(result.base_scores.sum(axis=2), result.scores)
+    other = attribute(clf, X, "deeplift_shap", n_references=5, random_state=3, batch_size=3)
+    np.testing.assert_allclose(other.scores, result.scores, rtol=1e-5, atol=1e-6)
+
+
+def test_deeplift_shap_applies_the_rescale_rule_to_gelu(additive_clf):
+    """captum alone passes the GELU gradient; completeness then fails on this network."""
+    from captum.attr import DeepLift
+
+    from sklearn_attngen.interpret._attribute import _deeplift_class, _LogitsOfOneHot
+
+    clf, X = additive_clf
+    codes, lengths = check_sequences(X[:8])
+    x = one_hot(torch.as_tensor(codes)).requires_grad_(True)
+    reference = torch.roll(one_hot(torch.as_tensor(codes)), 1, dims=0)
+    lengths_t = torch.as_tensor(lengths)
+    model = _LogitsOfOneHot(clf.module_.eval())
+    with torch.no_grad():
+        gap = (model(x, lengths_t) - model(reference, lengths_t))[:, 1].numpy()
+    errors = {}
+    ours = _deeplift_class()
+    for cls in (DeepLift, ours):
+        with pytest.warns(UserWarning, match="Setting forward, backward hooks"):
+            a = cls(model).attribute(
+                x, baselines=reference, target=1, additional_forward_args=(lengths_t,)
+            )
+        errors[cls] = np.abs(a.detach().sum(dim=(1, 2)).numpy() - gap).max()
+    assert errors[ours] < 1e-5 < 1e-3 < errors[DeepLift]
+
+
+def test_deeplift_shap_on_the_networks(clf):
+    result = attribute(clf, TINY_X[:4], "deeplift_shap", n_references=3, random_state=0)
+    again = attribute(clf, TINY_X[:4], "deeplift_shap", n_references=3, random_state=0)
+    np.testing.assert_array_equal(result.scores, again.scores)
+    other = attribute(clf, TINY_X[:4], "deeplift_shap", n_references=3, random_state=1)
+    assert not np.array_equal(result.scores, other.scores)
+    np.testing.assert_array_equal(result.target, clf.predict(TINY_X[:4]))
+    cnn, X, _ = tiny_cnn()
+    result = attribute(cnn, X[:2], "deeplift_shap", n_references=2, target=1)
+    assert result.scores.shape == (2, 64) and np.abs(result.scores).sum() > 0
+    with pytest.raises(ValueError, match="n_references must be an int"):
+        attribute(clf, TINY_X[:2], "deeplift_shap", n_references=0)

@@ -89,6 +89,21 @@ def test_scan_inputs_agree(planted, tmp_path):
     pd.testing.assert_frame_equal(batched, from_strings)
 
 
+def test_scan_leaves_torch_threads_alone():
+    """numba's first parallel call (inside memelite) reset torch's thread count; no more."""
+    code = textwrap.dedent(
+        """
+        import torch
+        from sklearn_attngen.motifs import scan_motifs
+        torch.set_num_threads(1)
+        scan_motifs(["ACGTACGTAGCTAGCTAGCATCGATCGATGCTAG"], motifs=["MA1115.2"])
+        print(torch.get_num_threads())
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split()[-1] == "1"
+
+
 def test_scan_ignores_padding_and_empty_result():
     ctcf = load_jaspar_motifs()["MA0139.2"]
     seqs = ["AAAA" + ctcf.consensus, "TTTT" + ctcf.consensus[:8]]

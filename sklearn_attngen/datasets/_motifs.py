@@ -386,6 +386,14 @@ def _reaches(start, last, successors, last_exit):
     return True
 
 
+@validate_params(
+    {
+        "X": ["array-like"],
+        "n_shuffles": [Interval(numbers.Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def dinucleotide_shuffle(X, *, n_shuffles=1, random_state=None):
     """Shuffle DNA sequences keeping their exact dinucleotide counts.
 
@@ -427,10 +435,6 @@ def dinucleotide_shuffle(X, *, n_shuffles=1, random_state=None):
     >>> shuffled != seq, pairs(shuffled) == pairs(seq), shuffled[0] == seq[0]
     (True, True, True)
     """
-    if not isinstance(n_shuffles, numbers.Integral) or isinstance(n_shuffles, bool):
-        raise ValueError(f"n_shuffles must be an int >= 1, got {n_shuffles!r}.")
-    if n_shuffles < 1:
-        raise ValueError(f"n_shuffles must be an int >= 1, got {n_shuffles!r}.")
     codes, lengths = check_sequences(X)
     is_text = (isinstance(X, (list, tuple)) and isinstance(X[0], str)) or (
         hasattr(X, "dtype") and X.dtype.kind in "UO"

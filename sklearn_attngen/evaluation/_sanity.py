@@ -67,7 +67,7 @@ def _row_spearman(a, b, lengths):
 def randomization_sanity_check(
     estimator,
     X,
-    method="attention",
+    method="saliency",
     *,
     target=None,
     batch_size=128,
@@ -103,7 +103,7 @@ def randomization_sanity_check(
         Fitted.
     X : list, ndarray or pandas Series of str, or ndarray
         DNA sequences.
-    method : str, default="attention"
+    method : str, default="saliency"
         Attribution method of :func:`~sklearn_attngen.interpret.attribute`.
     target, batch_size, n_steps, baseline
         As in :func:`~sklearn_attngen.interpret.attribute`.

@@ -27,13 +27,13 @@ def _class_scorer(estimator, method, batch_size):
 
     Gradient-type methods attribute the class logit minus the mean logit of all
     classes (for two classes: half the log-odds), as a difference of
-    ``attribute`` calls; "attention" is the class-independent saliency.
+    ``attribute`` calls; "attention" is class-independent (the raw weights).
     """
     n_classes = len(estimator.classes_)
 
     def scorer(sequences, index):
         if method == "attention":
-            return estimator.saliency(sequences)
+            return estimator.attention(sequences)
         per_class = {}
         for k in range(n_classes):
             result = attribute(
@@ -236,8 +236,8 @@ def discover_motifs(
     method : str, default="input_x_gradient"
         An attribution method of :func:`sklearn_attngen.interpret.attribute`.
         Gradient-type methods attribute the class logit minus the mean logit
-        (the log-odds for two classes); ``"attention"`` uses the
-        class-independent saliency.
+        (the log-odds for two classes); so does ``"saliency"``, the built-in
+        map; ``"attention"`` uses the class-independent attention weights.
     fdr : float, default=0.05
         Target false-discovery rate of the seqlets (see :func:`find_seqlets`).
     control : {"in_context", "shuffled"}, default="in_context"

@@ -1,6 +1,7 @@
 """Motif scanning with FIMO (memelite): a tidy table of sites and a site mask."""
 
 import numpy as np
+import torch
 
 from ._common import check_int, check_probability, optional_import, resolve_motifs, sequence_batches
 
@@ -98,9 +99,11 @@ def scan_motifs(X, motifs=None, *, threshold=1e-4, both_strands=True, batch_size
         onehot = np.zeros((len(codes), 4, width), dtype=np.int8)
         for base in range(4):
             onehot[:, base, :] = codes == base
+        threads = torch.get_num_threads()  # numba's first parallel call resets torch's
         per_motif = memelite.fimo(
             pwms, onehot, threshold=threshold, reverse_complement=both_strands
         )
+        torch.set_num_threads(threads)
         for key, hits in zip(ids, per_motif, strict=True):
             if not len(hits):
                 continue
