@@ -124,7 +124,14 @@ html_theme_options = {
 }
 html_sidebars = {
     page: []
-    for page in ("install", "quick_start", "changelog", "benchmarks", "benchmarks_full_train")
+    for page in (
+        "install",
+        "quick_start",
+        "changelog",
+        "benchmarks",
+        "benchmarks_full_train",
+        "saliency_study",
+    )
 }
 html_show_sourcelink = False
 

@@ -6,6 +6,7 @@ training, and the saliency read-out.
 """
 
 import inspect
+from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
@@ -126,8 +127,12 @@ class AttnGenMixin:
         index, or one class index per sequence).
         """
         module, start = self.module_, 0
+        if hasattr(module, "folded"):  # batch norm folded: a cheaper backward pass
+            module = module.folded()
         forward = _value_path_forward(module)
-        with self._keep_global_rng():
+        # gradients to the input only: no parameter gradient is kept or computed
+        trainable = [p for p in module.parameters() if p.requires_grad]
+        with self._keep_global_rng(), _frozen(trainable):
             self._set_training(False)
             for batch in self.get_iterator(data, training=False):
                 Xi = unpack_data(batch)[0]
@@ -272,6 +277,18 @@ class AttnGenMixin:
             total += np.abs(saliency).sum(axis=0)
         reach = np.bincount(data.lengths - 1, minlength=self.n_positions_)[::-1].cumsum()[::-1]
         self.saliency_ = total / np.maximum(reach, 1)
+
+
+@contextmanager
+def _frozen(parameters):
+    """``parameters`` without ``requires_grad`` inside the block, restored after it."""
+    for parameter in parameters:
+        parameter.requires_grad_(False)
+    try:
+        yield
+    finally:
+        for parameter in parameters:
+            parameter.requires_grad_(True)
 
 
 def _value_path_forward(module):

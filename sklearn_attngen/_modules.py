@@ -4,9 +4,12 @@ Both take ``codes`` (uint8 / long, shape (batch, length), A, C, G, T = 0..3,
 N and padding = 4) and ``lengths`` (batch,), the real length of each sequence.
 """
 
+from copy import deepcopy
+
 import torch
 import torch.nn.functional as F
 from torch import nn
+from torch.nn.utils.fusion import fuse_conv_bn_eval
 
 from .utils import N_CODE
 
@@ -172,6 +175,20 @@ class AttnGenNet(nn.Module):
 
     def forward(self, codes, lengths):
         return self.forward_one_hot(one_hot(codes), lengths)
+
+    def folded(self):
+        """An evaluation-mode copy with each batch norm folded into the convolution before it.
+
+        The same function up to rounding; its backward pass skips batch
+        norm's (a third of the CPU time of :meth:`AttnGenClassifier.saliency`).
+        """
+        copy = deepcopy(self).eval()
+        copy.stem[0] = fuse_conv_bn_eval(copy.stem[0], copy.stem[1])
+        copy.stem[1] = nn.Identity()
+        for block in copy.blocks:
+            block.conv = fuse_conv_bn_eval(block.conv, block.norm)
+            block.norm = nn.Identity()
+        return copy
 
     def forward_one_hot(self, x, lengths, *, fixed_attention=False):
         """:meth:`forward` from a float one-hot input ``x`` (batch, 4, length).

@@ -26,7 +26,7 @@ from sklearn_attngen._modules import Exp
 from sklearn_attngen.callbacks import mask_fraction_at
 from sklearn_attngen.exceptions import TrainingDivergedError
 from sklearn_attngen.preprocessing import codes_to_one_hot, encode_sequences
-from sklearn_attngen.utils import pad_codes
+from sklearn_attngen.utils import check_sequences, pad_codes
 
 TINY = {"n_filters": 8, "n_blocks": 1, "attention_size": 8, "n_heads": 2, "batch_size": 16}
 MOTIFS = {"gata": "GATAAG", "ccg": "CCCGGG", "tata": "TATATA"}
@@ -224,6 +224,8 @@ def test_saliency_is_input_x_gradient_through_the_value_path(fitted, data):
 
 def test_saliency_attribute(ragged):
     X, _, clf = ragged
+    clf.saliency(X[:3])  # computes input gradients only, and leaves the parameters trainable
+    assert all(p.requires_grad for p in clf.module_.parameters())
     assert clf.saliency_.shape == (clf.n_positions_,)
     assert np.all(np.isfinite(clf.saliency_))
     assert np.all(clf.saliency_ >= 0)
@@ -725,3 +727,18 @@ def test_custom_module_without_forward_one_hot(data):
     assert clf.attention(X[:2]).shape[0] == 2
     with pytest.raises(TypeError, match="saliency needs the module to define forward_one_hot"):
         clf.saliency(X[:2])
+
+
+def test_folded_network_is_the_same_function(fitted):
+    """saliency runs on a copy with batch norm folded into the convolutions: same outputs."""
+    X, _ = planted(20, seed=5)
+    codes, lengths = (torch.as_tensor(a) for a in check_sequences(X))
+    module = fitted.module_.eval()
+    folded = module.folded()
+    with torch.no_grad():
+        expected, attention = module(codes, lengths)
+        got, got_attention = folded(codes, lengths)
+    torch.testing.assert_close(got, expected, rtol=1e-5, atol=1e-5)
+    torch.testing.assert_close(got_attention, attention, rtol=1e-5, atol=1e-6)
+    assert isinstance(module.stem[1], torch.nn.BatchNorm1d)  # the fitted network is untouched
+    assert not any(isinstance(m, torch.nn.BatchNorm1d) for m in folded.modules())

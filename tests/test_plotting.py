@@ -124,12 +124,16 @@ def test_plot_saliency_shades_regions_at_their_positions():
 def test_plot_saliency_labels_signed_attributions_and_ism_as_what_they_are(clf):
     sequence = TINY_X[0]
     with single_thread():
-        attention = attribute(clf, [sequence])
+        attention = attribute(clf, [sequence], "attention")
+        saliency = attribute(clf, [sequence])
         gradient = attribute(clf, TINY_X[:3], "input_x_gradient", target=1)
         ism = attribute(clf, [sequence], "ism", target=0)
         per_base = attribute(clf, [sequence], "gradient")
     assert plot_saliency(sequence, attention).get_ylabel() == "attention"
     assert plot_saliency(sequence, attention.scores[0]).get_ylabel() == "saliency"
+    label = f"saliency\n(signed, class {saliency.target[0]})"
+    assert plot_saliency(sequence, saliency).get_ylabel() == label
+    assert plot_saliency(sequence, clf.saliency([sequence])[0]).get_ylabel() == "saliency"
     # signed: letters below the zero line, a zero line, the axis says so
     ax = plot_saliency(sequence, gradient, index=0)
     assert ax.get_ylabel() == "input x gradient\n(signed, class 1)"

@@ -15,6 +15,7 @@ KINDS = ("saliency", "attribution", "per_base", "ism")
 
 # method of sklearn_attngen.interpret.attribute -> (what is drawn, name on the axis)
 _METHOD_STYLE = {
+    "saliency": ("attribution", "saliency"),
     "attention": ("saliency", "attention"),
     "gradient": ("per_base", "gradient of logit"),
     "input_x_gradient": ("attribution", "input x gradient"),
@@ -287,14 +288,16 @@ def plot_saliency(
     The drawing follows what the scores are (``kind``):
 
     ``"saliency"``
-        Non-negative scores (the attention of
-        :meth:`~sklearn_attngen.AttnGenClassifier.saliency`): a logo in which
+        Non-negative scores (:meth:`~sklearn_attngen.AttnGenClassifier.saliency`,
+        its magnitude by default, or the attention weights of
+        :meth:`~sklearn_attngen.AttnGenClassifier.attention`): a logo in which
         each nucleotide is drawn at its position with height equal to its
         score.
     ``"attribution"``
-        Signed per-position scores (input x gradient, integrated gradients,
-        DeepLIFT/SHAP): the same logo, with the letters of evidence against
-        the class below the zero line; the axis says "signed".
+        Signed per-position scores (``saliency(X, signed=True)``, input x
+        gradient, integrated gradients, DeepLIFT/SHAP): the same logo, with
+        the letters of evidence against the class below the zero line; the
+        axis says "signed".
     ``"per_base"``
         Scores of shape ``(n_positions, 4)`` for every base (e.g. gradients):
         a full logo, all four letters at each position.
@@ -482,8 +485,8 @@ def _profile_width(n_positions):
 def plot_saliency_profile(estimator_or_profile, ax=None, *, regions=None, label=None, uniform=None):
     """The mean saliency at each position, as a line over the positions.
 
-    For a fitted AttnGen estimator this is ``saliency_``: the attention of
-    each position averaged over the training sequences. It peaks where the
+    For a fitted AttnGen estimator this is ``saliency_``: the saliency
+    magnitude of each position averaged over the training sequences. It peaks where the
     signal sits at a fixed offset (a splice site at the centre of the window)
     and stays near uniform where the signal can sit anywhere (a transcription
     factor site), in which case only the per-sequence saliency is
@@ -505,10 +508,10 @@ def plot_saliency_profile(estimator_or_profile, ax=None, *, regions=None, label=
     label : str, default=None
         Legend label of the profile.
     uniform : bool, default=None
-        Draw the level ``1 / n_positions`` that an attention spread evenly
-        over the sequence would give. None draws it for an estimator fitted
-        on sequences of one length (its ``saliency_`` sums to 1), and not for
-        an array, whose scale is unknown.
+        Draw the level ``1 / n_positions`` that a profile summing to 1 (e.g.
+        mean attention weights over sequences of one length) would have if
+        spread evenly. None draws it for an estimator whose ``saliency_``
+        sums to 1, and not for an array, whose scale is unknown.
 
     Returns
     -------
