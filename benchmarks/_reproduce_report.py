@@ -455,7 +455,7 @@ def print_tables(records, datasets, show=False):
             sweep_table(rec, real) if any(len(rec.fractions(d)) > 1 for d in real) else [],
         ),
         (
-            "Perturbation on the hold-out (AttnGen attention, unmasked training)",
+            "Perturbation on the hold-out (AttnGen saliency, unmasked training)",
             perturbation_table(rec, real),
         ),
         ("Convergence: validation accuracy % per epoch", convergence_table(rec, real)),
@@ -607,14 +607,16 @@ def reading(rec, datasets):
         out.append(
             "- **Removing the salient nucleotides drops accuracy to near chance** (paper: "
             f"96.9 % to near chance). Within 5 points of the majority-class rate after the top "
-            f"20 % attention positions are replaced by N on {len(near_chance)} of {len(drops)} "
+            f"20 % saliency positions are replaced by N on {len(near_chance)} of {len(drops)} "
             f"data sets ({', '.join(near_chance) or 'none'}); more than 2 points below the "
             f"equal-sized random deletion on {len(below_random)} of {len(drops)}. Top 20 % vs "
             "20 % random positions: " + "; ".join(drops) + "."
         )
 
     if rec.motif:
-        att = [r["auroc attention"] for r in rec.motif.get(("planted", "attngen"), {}).values()]
+        attngen = rec.motif.get(("planted", "attngen"), {}).values()
+        sal = [r["auroc abs saliency"] for r in attngen if "auroc abs saliency" in r]
+        att = [r["auroc attention"] for r in attngen]
         ig = [
             r["auroc abs integrated_gradients"]
             for r in rec.motif.get(("planted", "attngen"), {}).values()
@@ -625,8 +627,14 @@ def reading(rec, datasets):
         ]
         if att and ig:
             out.append(
-                f"- **Attention finds the planted motifs.** Motif AUROC of AttnGen's attention "
-                f"{np.mean(att):.3f}, of |integrated gradients| on AttnGen {np.mean(ig):.3f}"
+                "- **The saliency finds the planted motifs.** Motif AUROC of AttnGen's saliency "
+                + (
+                    f"{np.mean(sal):.3f}, of its raw attention "
+                    if sal
+                    else "(not recorded), of its "
+                )
+                + f"attention {np.mean(att):.3f}, of |integrated gradients| on AttnGen "
+                f"{np.mean(ig):.3f}"
                 + (f" and on the CNN {np.mean(cnn_ig):.3f}" if cnn_ig else "")
                 + "."
             )
@@ -702,7 +710,7 @@ def figures(rec, datasets, folder):
             runs = rec.runs(d, "attngen")
             fr = 100 * np.array(runs[0]["deletion_fractions"])
             for key, label, color in (
-                ("deletion_accuracy", "top attention first", "tab:red"),
+                ("deletion_accuracy", "top saliency first", "tab:red"),
                 ("random_deletion_accuracy", "random positions", "tab:gray"),
             ):
                 a = 100 * np.array([r[key] for r in runs])

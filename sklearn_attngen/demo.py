@@ -73,9 +73,9 @@ def main(argv=None):
     profile = clf.saliency_
     top = np.argsort(profile)[::-1][:5]
     print(
-        "\nsaliency_ (mean attention per position over the training set) peaks at positions "
-        f"{sorted(top.tolist())} (uniform would be {1 / len(profile):.4f}; "
-        f"max {profile.max():.4f})."
+        "\nsaliency_ (mean saliency per position over the training set) peaks at positions "
+        f"{sorted(top.tolist())} ({profile.max():.3f}, {profile.max() / profile.mean():.1f}x "
+        "its mean over the positions)."
     )
 
 

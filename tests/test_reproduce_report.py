@@ -167,7 +167,14 @@ def test_latest_record_of_a_run_wins_and_stale_runs_are_redone():
     new["accuracy"] = 0.5
     latest = reproduce.latest_records([old, new])
     assert latest == [new]
-    assert not reproduce._is_complete(old) and reproduce._is_complete(new)
+    assert not reproduce._is_complete(old)
+    # AttnGen's deletion curves of 0.1 ranked the attention, not today's saliency
+    assert not reproduce._is_complete(new)
+    assert reproduce._is_complete(dict(new, deletion_map=reproduce.DELETION_MAP))
+    assert reproduce._is_complete(_tf0_like()[0])  # the k-mer run has no saliency
+    motif = {"analysis": "motif_overlap", "model": "attngen", "auroc attention": 0.8}
+    assert not reproduce._is_complete(motif)
+    assert reproduce._is_complete(dict(motif, **{"auroc abs saliency": 0.9}))
 
 
 def test_write_report_states_the_rule_and_the_tuning(tmp_path):

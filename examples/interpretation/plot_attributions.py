@@ -51,10 +51,19 @@ print(f"test accuracy: {clf.score(X_test, y_test):.3f}")
 # %%
 # All attributions of the same model
 # ----------------------------------
-# Signed methods (input x gradient, integrated gradients) give negative scores
+# Signed methods (the built-in saliency, input x gradient, integrated gradients,
+# DeepLIFT/SHAP) give negative scores
 # to evidence against the predicted class; a planted motif can show up with
 # either sign, so their overlap is scored on absolute values too.
-methods = ["attention", "gradient", "input_x_gradient", "integrated_gradients", "ism"]
+methods = [
+    "saliency",
+    "attention",
+    "gradient",
+    "input_x_gradient",
+    "integrated_gradients",
+    "deeplift_shap",
+    "ism",
+]
 results, seconds = {}, {}
 for method in methods:
     start = time.perf_counter()
@@ -90,17 +99,18 @@ ax_time.set(xscale="log", xlabel=f"seconds for {len(X_test)} sequences")
 fig.tight_layout()
 
 # %%
-# One sequence, five explanations
-# -------------------------------
+# One sequence, seven explanations
+# --------------------------------
 # :func:`~sklearn_attngen.plotting.plot_saliency` draws each result as what it
-# is: the attention as a logo of non-negative heights; the gradient as a full
-# logo of all four bases (what each base would contribute); input x gradient
-# and integrated gradients as signed logos (below the zero line: evidence
+# is: the built-in saliency as a signed logo; the attention as a logo of
+# non-negative heights; the gradient as a full
+# logo of all four bases (what each base would contribute); input x gradient,
+# integrated gradients and DeepLIFT/SHAP as signed logos (below the zero line: evidence
 # against the predicted class); ISM as a heat map of the change in the logit
 # for each substitution, the base in place lettered. The shaded span is the
 # planted class motif; the tracks share their positions.
 i = int(np.flatnonzero(y_test == 0)[0])
-fig, axes = plt.subplots(len(methods), 1, figsize=(11, 9), sharex=True)
+fig, axes = plt.subplots(len(methods), 1, figsize=(11, 12), sharex=True)
 for ax, method in zip(axes, methods, strict=True):
     plot_saliency(X_test[i], results[method], ax=ax, index=i, regions=mask_test[i])
     ax.set_xlabel("")
