@@ -45,11 +45,12 @@ plt.show()
 # %%
 # Where the model looks
 # ---------------------
-# ``saliency_`` is the mean saliency of each position over the training
-# promoters. The fixed flanks (the first 17 and the last 13 positions, shaded)
-# are the same in every promoter, so they cannot explain differences in
-# expression; where the map still puts weight on them, it shows where the
-# network pools its features rather than what changes the prediction.
+# ``saliency_`` is the mean saliency (magnitude) of each position over the
+# training promoters: how much the base there moves the predicted expression.
+# The fixed flanks (the first 17 and the last 13 positions, shaded) are the same
+# in every promoter, so they cannot explain differences between promoters; the
+# map can still give them weight, because it measures the model's sensitivity
+# at the base in place, not a difference from a reference sequence.
 fig, ax = plt.subplots(figsize=(7, 2.6), layout="constrained")
 ax.plot(np.arange(1, len(reg.saliency_) + 1), reg.saliency_)
 for start, end in ((0, 17), (97, 110)):
