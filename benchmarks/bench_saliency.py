@@ -1,11 +1,13 @@
-"""Built-in attention saliency vs post-hoc attributions: speed and motif recovery.
+"""Built-in saliency and attention vs post-hoc attributions: speed and motif recovery, at scale.
 
-Fits one AttnGenClassifier on sequences with planted JASPAR motifs
-(:func:`~sklearn_attngen.datasets.make_motif_sequences`, CTCF vs SPI1 with two
-shared distractor sites), then scores ``--n-samples`` fresh sequences of the same
-kind with three methods of :func:`~sklearn_attngen.interpret.attribute` on that
-same model: ``attention`` (the built-in saliency), ``input_x_gradient`` and
-captum's ``integrated_gradients`` (``--n-steps`` steps, all-N baseline). For
+The many-setting comparison is ``bench_saliency_study.py``; this script times
+the read-outs on many sequences. It fits one AttnGenClassifier on sequences with
+planted JASPAR motifs (:func:`~sklearn_attngen.datasets.make_motif_sequences`,
+CTCF vs SPI1 with two shared distractor sites), then scores ``--n-samples``
+fresh sequences of the same kind with four methods of
+:func:`~sklearn_attngen.interpret.attribute` on that same model: ``saliency``
+(the built-in map), ``attention`` (the raw attention weights),
+``input_x_gradient`` and captum's ``integrated_gradients`` (``--n-steps`` steps, all-N baseline). For
 each it reports wall-clock and CPU (process) time, sequences per second, the
 speed ratio against integrated gradients, and how well the scores find the
 planted class-determining motif positions
@@ -33,7 +35,7 @@ from sklearn_attngen.datasets import make_motif_sequences
 from sklearn_attngen.evaluation import motif_overlap
 from sklearn_attngen.interpret import attribute
 
-METHODS = ("attention", "input_x_gradient", "integrated_gradients")
+METHODS = ("saliency", "attention", "input_x_gradient", "integrated_gradients")
 
 
 def parse_args():
