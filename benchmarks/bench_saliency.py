@@ -7,10 +7,10 @@ CTCF vs SPI1 with two shared distractor sites), then scores ``--n-samples``
 fresh sequences of the same kind with four methods of
 :func:`~sklearn_attngen.interpret.attribute` on that same model: ``saliency``
 (the built-in map), ``attention`` (the raw attention weights),
-``input_x_gradient`` and captum's ``integrated_gradients`` (``--n-steps`` steps, all-N baseline). For
-each it reports wall-clock and CPU (process) time, sequences per second, the
-speed ratio against integrated gradients, and how well the scores find the
-planted class-determining motif positions
+``input_x_gradient`` and captum's ``integrated_gradients`` (``--n-steps``
+steps, all-N baseline). For each it reports wall-clock and CPU (process) time,
+sequences per second, the speed ratio against integrated gradients, and how well
+the scores find the planted class-determining motif positions
 (:func:`~sklearn_attngen.evaluation.motif_overlap`: pooled AUROC, mean
 per-sequence AUROC and AUPRC). The signed attributions are ranked as returned
 (positive = evidence for the predicted class); the AUROC of their absolute values
