@@ -6,7 +6,8 @@ For each task and seed, two AttnGenClassifier fits on the same training rows
 and with ``strand_average=True`` (no refit: averaging is a prediction-time
 setting). Also reports how often a prediction flips when the test sequences are
 reverse-complemented, and the correlation of a sequence's saliency with that of
-its reverse complement mapped back, without averaging (with averaging both are
+its reverse complement mapped back, without averaging (runs recorded before
+version 0.2's saliency, which correlated the attention, show "-") (with averaging both are
 exact: 0 flips, correlation 1). Accuracy % and MCC x 100, mean ± sd over seeds,
 differences paired by seed against the default.
 
@@ -14,6 +15,8 @@ Run from the repository root (results resume from benchmarks/results/strands.jso
 
     python benchmarks/bench_strands.py
     python benchmarks/bench_strands.py --tasks gue/tf/0 --seeds 1 --n-train 2000
+    python benchmarks/bench_strands.py --worker 0 --of 2 &  # fits only, on two cores
+    python benchmarks/bench_strands.py --worker 1 --of 2
 """
 
 import argparse
@@ -67,6 +70,7 @@ def run(task, seed, augment, n_train):
         [np.r_[row[:n][::-1], row[n:]] for row, n in zip(saliency_rc, lengths, strict=True)]
     )
     record["saliency_r"] = float(np.nanmean(_row_correlation(saliency, mapped)))
+    record["map"] = "value_path"  # runs without it correlated 0.1's map, the attention
     for average in (False, True):
         predicted = clf.set_params(strand_average=average).predict(X_test)
         suffix = "_avg" if average else ""
@@ -80,8 +84,28 @@ def main():
     parser.add_argument("--tasks", default=",".join(TASKS))
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--n-train", type=int, default=5000)
+    parser.add_argument("--worker", type=int, default=0)
+    parser.add_argument("--of", type=int, default=1, help="workers sharing the fits (no table)")
     args = parser.parse_args()
     runs = Runs("strands")
+    if args.of > 1:
+        jobs = [
+            (task, augment, seed)
+            for task in args.tasks.split(",")
+            for augment in (False, True)
+            for seed in range(args.seeds)
+        ]
+        for task, augment, seed in jobs[args.worker :: args.of]:
+            runs.run(
+                lambda task=task, seed=seed, augment=augment: run(
+                    task, seed, augment, args.n_train
+                ),
+                task=task,
+                seed=seed,
+                augment=augment,
+                n_train=args.n_train,
+            )
+        return
     table = []
     for task in args.tasks.split(","):
         by = {}
@@ -117,7 +141,8 @@ def main():
                 flips = (
                     "0" if average else f"{100 * np.mean([r['flips'] for r in by[augment]]):.1f}"
                 )
-                corr = "1" if average else f"{np.mean([r['saliency_r'] for r in by[augment]]):.2f}"
+                current = [r["saliency_r"] for r in by[augment] if r.get("map") == "value_path"]
+                corr = "1" if average else (f"{np.mean(current):.2f}" if current else "-")
                 change = (
                     "-"
                     if not (augment or average)
