@@ -298,7 +298,9 @@ def test_sequences_shorter_than_the_receptive_field():
     clf = attngen(kernel_size=9).fit(X, y)
     proba = clf.predict_proba(["A", "CG"])
     assert np.isfinite(proba).all()
-    np.testing.assert_allclose(clf.saliency(["A", "CG"]).sum(axis=1), 1, rtol=1e-6)
+    np.testing.assert_allclose(clf.attention(["A", "CG"]).sum(axis=1), 1, rtol=1e-6)
+    saliency = clf.saliency(["A", "CG"])
+    assert np.isfinite(saliency).all() and (saliency[0, 1:] == 0).all()  # padding is 0
     # the GB CNN needs 57 positions: shorter input is padded with N inside the network,
     # so a short sequence predicts as the same sequence padded with N by hand
     base = cnn().fit(X, y)
@@ -474,7 +476,7 @@ def test_invalid_hyperparameters(case):
 
 
 BAD_ARGUMENTS = {
-    "attribute-method": (lambda f: attribute(f["attngen"], X_TRAIN, "saliency"), "method must"),
+    "attribute-method": (lambda f: attribute(f["attngen"], X_TRAIN, "shap"), "method must"),
     "attribute-batch_size": (
         lambda f: attribute(f["attngen"], X_TRAIN, "ism", batch_size=0),
         "batch_size must be an int >= 1",
@@ -485,7 +487,7 @@ BAD_ARGUMENTS = {
     ),
     "attribute-attention-without-attention": (
         lambda f: attribute(f["cnn"], X_TRAIN, "attention"),
-        "needs an estimator with attention",
+        "needs an AttnGen estimator",
     ),
     "deletion_curve-fraction-one": (
         lambda f: deletion_curve(
