@@ -309,9 +309,9 @@ class AttnGenClassifier(AttnGenMixin, DNAClassifierBase):
     stem_activation : {"gelu", "exp"}, default="gelu"
         Activation of the first convolution. ``"exp"``, the exponential
         activation of Koo & Ploenzke (2021), makes the first-layer filters
-        match whole motifs and sharpens :meth:`saliency` (planted-motif AUROC
-        +0.01 to +0.10, docs/saliency_study.md), at a small cost in accuracy
-        on some real tasks (docs/user_guide/saliency.rst).
+        match whole motifs and sharpened :meth:`saliency` on planted motifs
+        (AUROC +0.01 to +0.10), at about half a point of accuracy on two of
+        three real tasks; the numbers are in the saliency user guide.
     mask_fraction : float in [0, 1), default=0.0
         Final fraction of each sequence's real positions masked during
         training. The default 0 follows our measurements (benchmarks/README.md):
