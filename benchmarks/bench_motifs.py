@@ -66,6 +66,9 @@ def parse_args():
     parser.add_argument("--n-janggu", type=int, default=3000, help="janggu peaks analysed")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, one repeat")
+    parser.add_argument(
+        "--n-calibration", type=int, default=1000, help="random and shuffled TOMTOM queries each"
+    )
     parser.add_argument("--results", default="benchmarks/results/motifs")
     return parser.parse_args()
 
@@ -425,7 +428,7 @@ def main():
 
     Xd, yd, maskd = make_motif_sequences(n_samples=args.n_discover, length=200, random_state=1)
     print(f"planted hold-out accuracy {clf.score(Xd, yd):.3f}")
-    tomtom_calibration(out)
+    tomtom_calibration(out, n=args.n_calibration)
     seqlet_calibration(clf, Xd, yd, maskd, out)
     start = time.perf_counter()
     report = discover_motifs(clf, Xd, yd)
