@@ -183,11 +183,13 @@ class AttnGenNet(nn.Module):
         norm's (a third of the CPU time of :meth:`AttnGenClassifier.saliency`).
         """
         copy = deepcopy(self).eval()
-        copy.stem[0] = fuse_conv_bn_eval(copy.stem[0], copy.stem[1])
-        copy.stem[1] = nn.Identity()
+        if isinstance(copy.stem[1], nn.BatchNorm1d):  # subclasses may have replaced it
+            copy.stem[0] = fuse_conv_bn_eval(copy.stem[0], copy.stem[1])
+            copy.stem[1] = nn.Identity()
         for block in copy.blocks:
-            block.conv = fuse_conv_bn_eval(block.conv, block.norm)
-            block.norm = nn.Identity()
+            if isinstance(block.norm, nn.BatchNorm1d):
+                block.conv = fuse_conv_bn_eval(block.conv, block.norm)
+                block.norm = nn.Identity()
         return copy
 
     def forward_one_hot(self, x, lengths, *, fixed_attention=False):

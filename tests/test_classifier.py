@@ -742,3 +742,7 @@ def test_folded_network_is_the_same_function(fitted):
     torch.testing.assert_close(got_attention, attention, rtol=1e-5, atol=1e-6)
     assert isinstance(module.stem[1], torch.nn.BatchNorm1d)  # the fitted network is untouched
     assert not any(isinstance(m, torch.nn.BatchNorm1d) for m in folded.modules())
+    # a network without batch norm (e.g. a subclass that removed it) folds to itself
+    again = folded.folded()
+    with torch.no_grad():
+        torch.testing.assert_close(again(codes, lengths)[0], got)
