@@ -165,9 +165,9 @@ class AttnGenMixin:
         explained output is the logit of ``target`` (default: the predicted
         class) centred over the classes, for a classifier, and an output (by
         default the sum of the outputs) for a regressor. It costs one forward
-        and one backward pass (about 1/50 of integrated gradients with 50
-        steps, ``benchmarks/bench_saliency_study.py``). The raw attention
-        weights are :meth:`attention`.
+        and one backward pass to the input (1/70 to 1/90 of the CPU time of
+        integrated gradients with 50 steps in ``docs/saliency_study.md``). The
+        raw attention weights are :meth:`attention`.
 
         Parameters
         ----------
