@@ -14,7 +14,7 @@ from skorch.callbacks import EpochScoring
 from ._attngen import AttnGenMixin
 from ._base import BaseDNANet, init_arguments
 from ._modules import GBCNN, AttnGenNet
-from .utils import check_targets
+from .utils import check_targets, class_indices
 from .utils._param_validation import Interval, StrOptions
 
 __all__ = ["AttnGenClassifier", "CNNBaselineClassifier", "DNAClassifierBase"]
@@ -92,13 +92,7 @@ class DNAClassifierBase(BaseDNANet, NeuralNetClassifier):
     # ------------------------------------------------------ explained output
     def _saliency_target(self, target, n_samples):
         """Class index of each sequence to explain, or None for the predicted class."""
-        if target is None:
-            return None
-        labels = np.asarray(target)
-        if labels.ndim == 0:
-            labels = np.full(n_samples, labels.item(), dtype=self.classes_.dtype)
-        labels = check_targets(labels, n_samples, name="target", classes=self.classes_)
-        return np.searchsorted(self.classes_, labels)
+        return class_indices(target, self.classes_, n_samples)
 
     @staticmethod
     def _explained(outputs, index):

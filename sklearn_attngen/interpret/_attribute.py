@@ -12,6 +12,7 @@ from torch import nn
 
 from .._modules import one_hot
 from ..datasets import dinucleotide_shuffle
+from ..utils import check_sequences, class_indices
 
 __all__ = ["BASELINES", "METHODS", "attribute"]
 
@@ -31,12 +32,12 @@ _NEEDS_ONE_HOT = (*_GRADIENT_METHODS, "deeplift_shap")
 
 
 def _check_estimator(estimator, method):
-    if not hasattr(estimator, "_encode") or not hasattr(estimator, "module"):
+    if not hasattr(estimator, "alphabet") or not hasattr(estimator, "module"):
         raise TypeError(
             f"attribute needs a sklearn_attngen network estimator (AttnGenClassifier, "
             f"CNNBaselineClassifier), got {type(estimator).__name__}."
         )
-    check_is_fitted(estimator, "module_")
+    check_is_fitted(estimator, ["module_", "n_positions_"])
     if method in ("saliency", "attention") and not hasattr(estimator, method):
         raise ValueError(
             f"method={method!r} needs an AttnGen estimator ({type(estimator).__name__} has no "
@@ -58,27 +59,6 @@ def _check_int(value, name, low=1):
 def _check_choice(value, name, choices):
     if not isinstance(value, str) or value not in choices:
         raise ValueError(f"{name} must be one of {choices}, got {value!r}.")
-
-
-def _target_index(estimator, target, n):
-    """Class indices of ``target`` (labels), or None when it is None."""
-    if target is None:
-        return None
-    classes = np.asarray(estimator.classes_)
-    labels = np.asarray(target)
-    if labels.ndim == 0:
-        labels = np.full(n, labels.item(), dtype=classes.dtype)
-    if labels.shape != (n,):
-        raise ValueError(
-            f"target must be one class label or one per sequence ({n}), got shape {labels.shape}."
-        )
-    unknown = ~np.isin(labels, classes)
-    if unknown.any():
-        raise ValueError(
-            f"target[{int(np.argmax(unknown))}] = {labels[unknown][:1].tolist()[0]!r} is not one "
-            f"of the classes {classes.tolist()}."
-        )
-    return np.searchsorted(classes, labels)
 
 
 def _device(estimator):
@@ -469,8 +449,10 @@ def attribute(
         )
     _check_int(n_references, "n_references")
     rng = check_random_state(random_state)
-    codes, lengths = estimator._encode(X)
-    target_index = _target_index(estimator, target, len(codes))
+    codes, lengths = check_sequences(
+        X, allow_memmap=True, alphabet=estimator.alphabet, max_length=estimator.n_positions_
+    )
+    target_index = class_indices(target, estimator.classes_, len(codes))
 
     if method == "attention":
         # skorch's inference leaves eval mode set, and its DataLoader draws from the global RNG

@@ -8,6 +8,7 @@ from ._validation import ALPHABET as ALPHABET  # re-exported constants, see abov
 from ._validation import N_CODE as N_CODE
 from ._validation import (
     as_string_list,
+    class_indices,
     check_lengths,
     check_sequences,
     check_targets,
@@ -18,6 +19,7 @@ from ._validation import (
 
 __all__ = [
     "as_string_list",
+    "class_indices",
     "check_lengths",
     "check_sequences",
     "check_targets",

@@ -590,6 +590,48 @@ def check_targets(y, n_samples=None, *, name="y", classes=None):
     return y
 
 
+def class_indices(target, classes, n_samples, *, name="target"):
+    """Indices into ``classes`` of one label per sequence, or of one label for all.
+
+    What the attribution functions explain: ``target`` is None (the caller
+    then explains the predicted class), one class label, or one label per
+    sequence.
+
+    Parameters
+    ----------
+    target : None, label or array-like of shape (n_samples,)
+        Class labels, each one of ``classes``.
+    classes : ndarray
+        The fitted ``classes_``, sorted.
+    n_samples : int
+        Number of sequences.
+    name : str, default="target"
+        Name used in error messages.
+
+    Returns
+    -------
+    index : ndarray of shape (n_samples,) of int, or None
+        None where ``target`` is None.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_attngen.utils import class_indices
+    >>> class_indices("b", np.array(["a", "b"]), 3)
+    array([1, 1, 1])
+    >>> class_indices(None, np.array(["a", "b"]), 3) is None
+    True
+    """
+    if target is None:
+        return None
+    classes = np.asarray(classes)
+    labels = np.asarray(target)
+    if labels.ndim == 0:
+        labels = np.full(n_samples, labels.item(), dtype=classes.dtype)
+    labels = check_targets(labels, n_samples, name=name, classes=classes)
+    return np.searchsorted(classes, labels)
+
+
 def _check_label_objects(labels, name):
     """Every label str, or every label a finite number; names the first that is not."""
     first_kind = None
