@@ -14,19 +14,6 @@ import numbers
 import numpy as np
 from sklearn.utils.validation import column_or_1d
 
-__all__ = [
-    "ALPHABET",
-    "ALPHABETS",
-    "N_CODE",
-    "as_string_list",
-    "check_lengths",
-    "check_sequences",
-    "check_targets",
-    "encode_flat",
-    "pad_codes",
-    "real_positions",
-]
-
 ALPHABET = "ACGT"
 ALPHABETS = ("DNA", "RNA")
 N_CODE = 4
@@ -58,6 +45,18 @@ def _check_alphabet(alphabet):
 
 def _is_pandas(X):
     return type(X).__module__.split(".")[0] == "pandas"
+
+
+def _pandas_column(X, name, what):
+    """``(values, missing indices)`` of a Series or one-column DataFrame of ``what``."""
+    if X.ndim == 2:
+        if X.shape[1] != 1:
+            raise ValueError(
+                f"{name} is a DataFrame with {X.shape[1]} columns; pass the one column "
+                f"that holds the {what}."
+            )
+        X = X.iloc[:, 0]
+    return X.to_numpy(), np.flatnonzero(X.isna().to_numpy())
 
 
 def as_string_list(X, *, name="X"):
@@ -93,20 +92,12 @@ def as_string_list(X, *, name="X"):
     True
     """
     if _is_pandas(X):
-        if X.ndim == 2:
-            if X.shape[1] != 1:
-                raise ValueError(
-                    f"{name} is a DataFrame with {X.shape[1]} columns; pass the one column "
-                    "that holds the sequences."
-                )
-            X = X.iloc[:, 0]
-        missing = np.flatnonzero(X.isna().to_numpy())
+        X, missing = _pandas_column(X, name, "sequences")
         if missing.size:
             raise ValueError(
                 f"{name} has a missing value at index {missing[0]} "
                 f"({missing.size} missing in total); drop or fill them first."
             )
-        X = X.to_numpy()
     if isinstance(X, np.ndarray):
         if X.dtype.kind == "S":
             raise TypeError(f"{name} holds bytes; decode it to str first (X.astype(str)).")
@@ -541,20 +532,12 @@ def check_targets(y, n_samples=None, *, name="y", classes=None):
     if isinstance(y, (str, bytes)):
         raise TypeError(f"{name} is a single {type(y).__name__}; pass one label per sequence.")
     if _is_pandas(y):
-        if y.ndim == 2:
-            if y.shape[1] != 1:
-                raise ValueError(
-                    f"{name} is a DataFrame with {y.shape[1]} columns; pass the one column "
-                    "that holds the labels."
-                )
-            y = y.iloc[:, 0]
-        missing = np.flatnonzero(y.isna().to_numpy())
+        y, missing = _pandas_column(y, name, "labels")
         if missing.size:
             raise ValueError(
                 f"{name}[{missing[0]}] is missing ({missing.size} missing labels in total); "
                 "every sequence needs a label: drop or fill them first."
             )
-        y = y.to_numpy()
     # a list is checked element by element before numpy turns [1, "a"] or ["a", nan]
     # into strings ("1", "nan") without a word
     # (and before numpy fails on a ragged list)
@@ -628,6 +611,11 @@ def class_indices(target, classes, n_samples, *, name="target"):
     labels = np.asarray(target)
     if labels.ndim == 0:
         labels = np.full(n_samples, labels.item(), dtype=classes.dtype)
+    if labels.shape != (n_samples,):
+        raise ValueError(
+            f"{name} must be one class label or one per sequence ({n_samples}), got shape "
+            f"{labels.shape}."
+        )
     labels = check_targets(labels, n_samples, name=name, classes=classes)
     return np.searchsorted(classes, labels)
 
