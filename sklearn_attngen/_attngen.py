@@ -165,7 +165,7 @@ class AttnGenMixin:
         explained output is the logit of ``target`` (default: the predicted
         class) centred over the classes, for a classifier, and an output (by
         default the sum of the outputs) for a regressor. It costs one forward
-        and one backward pass to the input (1/47 to 1/91 of the CPU time of
+        and one backward pass to the input (1/54 to 1/91 of the CPU time of
         integrated gradients with 50 steps in ``benchmarks/README.md``). The
         raw attention weights are :meth:`attention`.
 
