@@ -8,10 +8,10 @@ from ._validation import ALPHABET as ALPHABET  # re-exported constants, see abov
 from ._validation import N_CODE as N_CODE
 from ._validation import (
     as_string_list,
-    class_indices,
     check_lengths,
     check_sequences,
     check_targets,
+    class_indices,
     encode_flat,
     pad_codes,
     real_positions,
@@ -19,10 +19,10 @@ from ._validation import (
 
 __all__ = [
     "as_string_list",
-    "class_indices",
     "check_lengths",
     "check_sequences",
     "check_targets",
+    "class_indices",
     "encode_flat",
     "pad_codes",
     "real_positions",
