@@ -15,6 +15,7 @@ import textwrap
 import numpy as np
 import pytest
 import torch
+from _planted import planted
 from sklearn.model_selection import cross_val_score, train_test_split
 from skorch.callbacks import EarlyStopping
 from skorch.dataset import ValidSplit
@@ -29,20 +30,6 @@ from sklearn_attngen.datasets import (
 from sklearn_attngen.utils import check_sequences
 
 TINY = {"n_filters": 8, "n_blocks": 1, "attention_size": 8, "n_heads": 2, "batch_size": 16}
-
-
-def planted(n, *, length=30, min_length=None, seed=0):
-    """Random background with GATAAG (class "gata") or CCCGGG ("ccg") planted."""
-    rng = np.random.default_rng(seed)
-    X, y = [], []
-    for i in range(n):
-        size = length if min_length is None else int(rng.integers(min_length, length + 1))
-        seq = rng.choice(list("ACGT"), size)
-        start = int(rng.integers(0, size - 5))
-        seq[start : start + 6] = list("GATAAG" if i % 2 else "CCCGGG")
-        X.append("".join(seq))
-        y.append("gata" if i % 2 else "ccg")
-    return X, np.array(y)
 
 
 def write_csv(path, X, y, *, compress=False):
