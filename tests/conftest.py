@@ -3,6 +3,8 @@
 import pytest
 import torch
 
+from sklearn_attngen.datasets._memmap import _MemmapRows
+
 
 @pytest.fixture(autouse=True, scope="session")
 def _one_torch_thread():
@@ -16,3 +18,18 @@ def _one_torch_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(n_threads)
+
+
+@pytest.fixture
+def read_rows(monkeypatch):
+    """Record the number of rows of every read of a memmap's codes."""
+    sizes = []
+    original = _MemmapRows.__getitem__
+
+    def recording(self, key):
+        rows = original(self, key)
+        sizes.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(_MemmapRows, "__getitem__", recording)
+    return sizes
