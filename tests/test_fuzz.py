@@ -17,7 +17,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from _saliency_models import single_thread
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
@@ -54,12 +53,6 @@ junk = st.one_of(st.none(), st.integers(), st.floats(), st.binary(max_size=6), s
 mixed_lists = st.one_of(
     st.lists(dna, min_size=1, max_size=8), st.lists(st.one_of(dna, junk), max_size=8)
 )
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _one_thread():
-    with single_thread():
-        yield
 
 
 def _containers(seqs):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from _saliency_models import TINY_X, single_thread, tiny_attngen, tiny_cnn
+from _saliency_models import TINY_X, tiny_attngen, tiny_cnn
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 
@@ -16,12 +16,6 @@ from sklearn_attngen.interpret import METHODS, attribute
 from sklearn_attngen.utils import check_sequences
 
 GRADIENT_METHODS = ("gradient", "input_x_gradient", "integrated_gradients")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _one_thread():
-    with single_thread():
-        yield
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from _saliency_models import single_thread
 from sklearn.exceptions import NotFittedError
 from skorch.callbacks import Callback, Checkpoint, LoadInitState
 
@@ -60,12 +59,6 @@ ATTNGEN = dict(
 )
 CNN = dict(embedding_dim=4, max_epochs=1, batch_size=8, verbose=0)
 N, LENGTH = 24, 20
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _one_thread():
-    with single_thread():
-        yield
 
 
 def _dna(n=N, length=LENGTH, seed=0):
