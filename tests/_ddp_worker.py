@@ -9,7 +9,9 @@ import faulthandler
 import os
 import pickle
 import sys
+from functools import partial
 
+import _planted
 import numpy as np
 import torch
 from skorch.dataset import ValidSplit
@@ -37,17 +39,8 @@ class NoBatchNormNet(AttnGenNet):
                     setattr(module, name, nn.Identity())
 
 
-def planted(n, *, length=24, seed=0):
-    """Random sequences, each with GATAAG (class 1) or CCCGGG (class 0) at a random offset."""
-    rng = np.random.default_rng(seed)
-    X, y = [], []
-    for i in range(n):
-        seq = rng.choice(list("ACGT"), length)
-        start = int(rng.integers(0, length - 5))
-        seq[start : start + 6] = list("GATAAG" if i % 2 else "CCCGGG")
-        X.append("".join(seq))
-        y.append(i % 2)
-    return X, np.array(y)
+# 24-nt sequences, each with GATAAG (class 1) or CCCGGG (class 0) at a random offset
+planted = partial(_planted.planted, length=24, labels=(0, 1))
 
 
 # 101 rows in global batches of 16: 6 full batches and one of 5, shared 3 + 2, so the

@@ -3,10 +3,8 @@
 Each is fitted once per test session (``lru_cache``); tests must not modify them.
 """
 
-from contextlib import contextmanager
 from functools import lru_cache
 
-import torch
 from sklearn.utils import Bunch
 
 from sklearn_attngen import AttnGenClassifier, CNNBaselineClassifier
@@ -57,18 +55,3 @@ def tiny_cnn():
     X = [s * 4 for s in ("ACGTTGCAACGTTGCA", "TTTTAAAATTTTAAAA")] * 8
     y = [0, 1] * 8
     return CNNBaselineClassifier(embedding_dim=4, max_epochs=1, random_state=0).fit(X, y), X, y
-
-
-@contextmanager
-def single_thread():
-    """Run torch on one thread, restoring the previous setting afterwards.
-
-    These models are tiny: on a shared 2-core machine, synchronising two
-    threads cost up to 25x more than the work itself (measured on predict).
-    """
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(previous)

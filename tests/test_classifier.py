@@ -9,7 +9,9 @@ import io
 import pickle
 import random
 import re
+from functools import partial
 
+import _planted
 import joblib
 import numpy as np
 import pandas as pd
@@ -29,24 +31,9 @@ from sklearn_attngen.preprocessing import codes_to_one_hot, encode_sequences
 from sklearn_attngen.utils import check_sequences, pad_codes
 
 TINY = {"n_filters": 8, "n_blocks": 1, "attention_size": 8, "n_heads": 2, "batch_size": 16}
-MOTIFS = {"gata": "GATAAG", "ccg": "CCCGGG", "tata": "TATATA"}
 N_CODE = 4
-
-
-def planted(n, *, length=30, min_length=None, motifs=("gata", "ccg"), labels=None, seed=0):
-    """Random ACGT background with one class motif planted at a random position."""
-    rng = np.random.default_rng(seed)
-    labels = list(motifs) if labels is None else list(labels)
-    X, y = [], []
-    for i in range(n):
-        k = i % len(motifs)
-        size = length if min_length is None else int(rng.integers(min_length, length + 1))
-        seq = rng.choice(list("ACGT"), size)
-        start = int(rng.integers(0, size - 6 + 1))
-        seq[start : start + 6] = list(MOTIFS[motifs[k]])
-        X.append("".join(seq))
-        y.append(labels[k])
-    return X, np.array(y)
+# GATAAG ("gata") in the even sequences here, CCCGGG ("ccg") in the odd ones
+planted = partial(_planted.planted, motifs=("gata", "ccg"))
 
 
 def tiny(**params):

@@ -9,6 +9,7 @@ cv_results_ as the sequential search with the same seeds. Needs the
 import joblib
 import numpy as np
 import pytest
+from _planted import planted
 from scipy.stats import loguniform
 from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
 
@@ -34,18 +35,6 @@ def client():
         yield client
 
 
-def planted(n, *, length=24, seed=0):
-    rng = np.random.default_rng(seed)
-    X, y = [], []
-    for i in range(n):
-        seq = rng.choice(list("ACGT"), length)
-        start = int(rng.integers(0, length - 5))
-        seq[start : start + 6] = list("GATAAG" if i % 2 else "CCCGGG")
-        X.append("".join(seq))
-        y.append("gata" if i % 2 else "ccg")
-    return X, np.array(y)
-
-
 def _scores(search):
     return {
         key: search.cv_results_[key]
@@ -61,7 +50,7 @@ def _assert_same_results(on_cluster, sequential):
 
 
 def test_grid_search_on_dask_matches_sequential(client):
-    X, y = planted(64)
+    X, y = planted(64, length=24)
     search = GridSearchCV(
         AttnGenClassifier(**TINY, random_state=0, verbose=0),
         {"n_filters": [4, 8], "lr": [2e-3, 1e-2]},
@@ -85,7 +74,7 @@ def test_grid_search_on_dask_matches_sequential(client):
 
 def test_randomized_search_on_memmap_data(client, tmp_path):
     # workers open the memory-mapped files by path: the local file system is shared
-    X, y = planted(64)
+    X, y = planted(64, length=24)
     data = encode_to_memmap(list(zip(X, y, strict=True)), tmp_path / "train")
     search = RandomizedSearchCV(
         AttnGenClassifier(**TINY, n_filters=4, random_state=0, verbose=0),

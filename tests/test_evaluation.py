@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 import torch
-from _saliency_models import TINY_X, TINY_Y, motif_model, single_thread, tiny_attngen
+from _saliency_models import TINY_X, TINY_Y, motif_model, tiny_attngen
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.dummy import DummyClassifier
 from sklearn.linear_model import LogisticRegression
@@ -34,12 +34,6 @@ from sklearn_attngen.evaluation._paired_tests import _stratified_counts
 from sklearn_attngen.interpret import attribute
 from sklearn_attngen.preprocessing import KmerEncoder
 from sklearn_attngen.utils import check_sequences
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _one_thread():
-    with single_thread():
-        yield
 
 
 @pytest.fixture(scope="module")

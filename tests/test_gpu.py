@@ -13,8 +13,10 @@ import subprocess
 import sys
 import textwrap
 import warnings
+from functools import partial
 from unittest import mock
 
+import _planted
 import numpy as np
 import pytest
 import torch
@@ -32,16 +34,8 @@ CUDA = torch.cuda.is_available()
 requires_cuda = pytest.mark.skipif(not CUDA, reason="needs a CUDA device")
 
 
-def planted(n, *, length=30, seed=0):
-    rng = np.random.default_rng(seed)
-    X, y = [], []
-    for i in range(n):
-        seq = rng.choice(list("ACGT"), length)
-        start = int(rng.integers(0, length - 5))
-        seq[start : start + 6] = list("GATAAG" if i % 2 else "CCCGGG")
-        X.append("".join(seq))
-        y.append(i % 2)
-    return X, np.array(y)
+# GATAAG (class 1) or CCCGGG (class 0)
+planted = partial(_planted.planted, labels=(0, 1))
 
 
 def tiny(**params):

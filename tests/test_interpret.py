@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from _saliency_models import TINY_X, single_thread, tiny_attngen, tiny_cnn
+from _saliency_models import TINY_X, tiny_attngen, tiny_cnn
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 
@@ -16,12 +16,6 @@ from sklearn_attngen.interpret import METHODS, attribute
 from sklearn_attngen.utils import check_sequences
 
 GRADIENT_METHODS = ("gradient", "input_x_gradient", "integrated_gradients")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _one_thread():
-    with single_thread():
-        yield
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +29,22 @@ def _logits(clf, codes, lengths):
     with torch.no_grad():
         out = module(torch.as_tensor(codes), torch.as_tensor(lengths))
     return (out[0] if isinstance(out, tuple) else out).numpy()
+
+
+def _autograd_gradient(clf, X, target):
+    """The target logit's gradient on the one-hot input, by plain autograd, outside attribute().
+
+    Returns the gradient and the one-hot input, both (n, length, 4), and the
+    mask of real (not padding) positions, (n, length, 1).
+    """
+    codes, lengths = check_sequences(X)
+    x = one_hot(torch.as_tensor(codes)).requires_grad_(True)
+    logits = clf.module_.eval().forward_one_hot(x, torch.as_tensor(lengths))[0]
+    logits[:, target].sum().backward()
+    grad = x.grad.transpose(1, 2).numpy()
+    observed = x.detach().transpose(1, 2).numpy()
+    real = (np.arange(codes.shape[1]) < lengths[:, None])[..., None]
+    return grad, observed, real
 
 
 # ------------------------------------------------------------------ modules
@@ -107,19 +117,13 @@ def test_batch_size_does_not_change_scores(clf, method):
 
 
 def test_gradient_methods_against_autograd(clf):
-    codes, lengths = check_sequences(TINY_X[:3])
-    x = one_hot(torch.as_tensor(codes)).requires_grad_(True)
-    logits = clf.module_.eval().forward_one_hot(x, torch.as_tensor(lengths))[0]
-    logits[:, 1].sum().backward()
-    grad = x.grad.transpose(1, 2).numpy()
-    real = (np.arange(codes.shape[1]) < lengths[:, None])[..., None]
+    grad, observed, real = _autograd_gradient(clf, TINY_X[:3], target=1)
 
     gradient = attribute(clf, TINY_X[:3], "gradient", target=1)
     np.testing.assert_allclose(gradient.base_scores, grad * real, rtol=1e-5, atol=1e-7)
     np.testing.assert_allclose(gradient.scores, np.abs(grad * real).max(axis=2), rtol=1e-5)
 
     times_input = attribute(clf, TINY_X[:3], "input_x_gradient", target=1)
-    observed = x.detach().transpose(1, 2).numpy()
     np.testing.assert_allclose(times_input.base_scores, grad * observed, rtol=1e-5, atol=1e-7)
     assert ((times_input.base_scores != 0) <= (observed == 1)).all()
     np.testing.assert_allclose(times_input.scores, (grad * observed).sum(axis=2), rtol=1e-5)
@@ -276,14 +280,8 @@ def test_estimator_and_input_unchanged(method):
 
 # ------------------------------------------------------- gradient correction
 def test_gradient_correction_against_autograd(clf):
-    codes, lengths = check_sequences(TINY_X[:3])
-    x = one_hot(torch.as_tensor(codes)).requires_grad_(True)
-    logits = clf.module_.eval().forward_one_hot(x, torch.as_tensor(lengths))[0]
-    logits[:, 0].sum().backward()
-    grad = x.grad.transpose(1, 2).numpy()
+    grad, observed, real = _autograd_gradient(clf, TINY_X[:3], target=0)
     corrected = grad - grad.mean(axis=2, keepdims=True)
-    real = (np.arange(codes.shape[1]) < lengths[:, None])[..., None]
-    observed = x.detach().transpose(1, 2).numpy()
 
     gradient = attribute(clf, TINY_X[:3], "gradient", target=0, gradient_correction=True)
     np.testing.assert_allclose(gradient.base_scores, corrected * real, rtol=1e-5, atol=1e-7)

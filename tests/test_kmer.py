@@ -23,7 +23,6 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 from sklearn_attngen.datasets import encode_to_memmap
-from sklearn_attngen.datasets._memmap import _MemmapRows
 from sklearn_attngen.preprocessing import (
     KmerEncoder,
     SequenceEncoder,
@@ -453,21 +452,6 @@ def _memmap(tmp_path, seqs, name="memmap"):
 
 def _dense(X):
     return X.toarray() if sp.issparse(X) else X
-
-
-@pytest.fixture
-def read_rows(monkeypatch):
-    """Record the number of rows of every read of a memmap's codes."""
-    sizes = []
-    original = _MemmapRows.__getitem__
-
-    def recording(self, key):
-        rows = original(self, key)
-        sizes.append(len(rows))
-        return rows
-
-    monkeypatch.setattr(_MemmapRows, "__getitem__", recording)
-    return sizes
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ import textwrap
 import numpy as np
 import pytest
 import torch
+from _planted import planted
 from sklearn.model_selection import cross_val_score, train_test_split
 from skorch.callbacks import EarlyStopping
 from skorch.dataset import ValidSplit
@@ -29,20 +30,6 @@ from sklearn_attngen.datasets import (
 from sklearn_attngen.utils import check_sequences
 
 TINY = {"n_filters": 8, "n_blocks": 1, "attention_size": 8, "n_heads": 2, "batch_size": 16}
-
-
-def planted(n, *, length=30, min_length=None, seed=0):
-    """Random background with GATAAG (class "gata") or CCCGGG ("ccg") planted."""
-    rng = np.random.default_rng(seed)
-    X, y = [], []
-    for i in range(n):
-        size = length if min_length is None else int(rng.integers(min_length, length + 1))
-        seq = rng.choice(list("ACGT"), size)
-        start = int(rng.integers(0, size - 5))
-        seq[start : start + 6] = list("GATAAG" if i % 2 else "CCCGGG")
-        X.append("".join(seq))
-        y.append("gata" if i % 2 else "ccg")
-    return X, np.array(y)
 
 
 def write_csv(path, X, y, *, compress=False):
@@ -352,7 +339,7 @@ def test_batch_indices_match_dataloader_batches(n, batch_size, drop_last, shuffl
 
 # ------------------------------------------------- evaluation on memmapped data
 @pytest.mark.parametrize("curve", ["deletion_curve", "insertion_curve"])
-def test_perturbation_curves_read_a_memmap_in_chunks(tmp_path, monkeypatch, curve):
+def test_perturbation_curves_read_a_memmap_in_chunks(tmp_path, monkeypatch, read_rows, curve):
     from sklearn_attngen import evaluation
     from sklearn_attngen.evaluation import _perturbation
 
@@ -366,19 +353,10 @@ def test_perturbation_curves_read_a_memmap_in_chunks(tmp_path, monkeypatch, curv
     kwargs = {"fractions": [0, 0.2, 0.5], "n_random": 2, "random_state": 0}
     in_memory = getattr(evaluation, curve)(clf, X, y, clf.saliency(X), **kwargs)
 
-    read = []
-    rows_type = type(data.codes)
-    original = rows_type.__getitem__
-
-    def spy(self, key):
-        rows = original(self, key)
-        read.append(len(rows))
-        return rows
-
-    monkeypatch.setattr(rows_type, "__getitem__", spy)
     monkeypatch.setattr(_perturbation, "_CHUNK", 16)
+    read_rows.clear()  # only the curve's reads
     on_disk = getattr(evaluation, curve)(clf, data, None, scores, **kwargs)  # labels stored
-    assert read and max(read) <= 16  # never the whole file
+    assert read_rows and max(read_rows) <= 16  # never the whole file
     # the random orders are drawn chunk by chunk, so compare the score-order curve
     np.testing.assert_array_equal(on_disk.accuracy, in_memory.accuracy)
     assert on_disk.random_accuracy.shape == in_memory.random_accuracy.shape

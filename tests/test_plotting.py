@@ -9,7 +9,7 @@ import pytest
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
-from _saliency_models import TINY_X, TINY_Y, single_thread, tiny_attngen
+from _saliency_models import TINY_X, TINY_Y, tiny_attngen
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils import Bunch
@@ -35,8 +35,7 @@ def _close_figures():
 
 @pytest.fixture(scope="module")
 def clf():
-    with single_thread():
-        return tiny_attngen()
+    return tiny_attngen()
 
 
 def test_plot_saliency_draws_each_base_with_its_score(clf):
@@ -123,12 +122,11 @@ def test_plot_saliency_shades_regions_at_their_positions():
 
 def test_plot_saliency_labels_signed_attributions_and_ism_as_what_they_are(clf):
     sequence = TINY_X[0]
-    with single_thread():
-        attention = attribute(clf, [sequence], "attention")
-        saliency = attribute(clf, [sequence])
-        gradient = attribute(clf, TINY_X[:3], "input_x_gradient", target=1)
-        ism = attribute(clf, [sequence], "ism", target=0)
-        per_base = attribute(clf, [sequence], "gradient")
+    attention = attribute(clf, [sequence], "attention")
+    saliency = attribute(clf, [sequence])
+    gradient = attribute(clf, TINY_X[:3], "input_x_gradient", target=1)
+    ism = attribute(clf, [sequence], "ism", target=0)
+    per_base = attribute(clf, [sequence], "gradient")
     assert plot_saliency(sequence, attention).get_ylabel() == "attention"
     assert plot_saliency(sequence, attention.scores[0]).get_ylabel() == "saliency"
     label = f"saliency\n(signed, class {saliency.target[0]})"
@@ -286,8 +284,7 @@ def test_plot_saliency_heatmap_masks_padding_and_sorts(clf):
     assert ax.images[0].colorbar.extend == "both"  # -1.0 is clipped, and the bar says so
     assert "signed" in ax.images[0].colorbar.ax.get_ylabel()
     # a Bunch of attribute: its lengths and method are used
-    with single_thread():
-        result = attribute(clf, TINY_X[:4], "ism")
+    result = attribute(clf, TINY_X[:4], "ism")
     ax = plot_saliency_heatmap(result)
     assert ax.images[0].get_array().mask.sum() == sum(16 - len(x) for x in TINY_X[:4])
     assert ax.images[0].colorbar.ax.get_ylabel().startswith("ISM")
@@ -318,10 +315,9 @@ def test_plot_saliency_heatmap_rejects_bad_input(scores, kwargs, error, message)
 
 
 def test_plot_deletion_curve(clf):
-    with single_thread():
-        result = deletion_curve(
-            clf, TINY_X, TINY_Y, clf.saliency(TINY_X), fractions=[0, 0.2, 0.5], n_random=2
-        )
+    result = deletion_curve(
+        clf, TINY_X, TINY_Y, clf.saliency(TINY_X), fractions=[0, 0.2, 0.5], n_random=2
+    )
     _, ax = plt.subplots()
     assert plot_deletion_curve(result, ax=ax) is ax
     assert len(ax.lines) == 2 and len(ax.collections) == 1  # two curves, one band

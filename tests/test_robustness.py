@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from _saliency_models import single_thread
 from sklearn.exceptions import NotFittedError
 from skorch.callbacks import Callback, Checkpoint, LoadInitState
 
@@ -60,12 +59,6 @@ ATTNGEN = dict(
 )
 CNN = dict(embedding_dim=4, max_epochs=1, batch_size=8, verbose=0)
 N, LENGTH = 24, 20
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _one_thread():
-    with single_thread():
-        yield
 
 
 def _dna(n=N, length=LENGTH, seed=0):
@@ -117,6 +110,18 @@ def _labels(X):
 # 1. Bad sequences: every entry point that takes DNA
 # --------------------------------------------------------------------------------------
 
+
+def _classifier_entry_points(name, make, key):
+    """The entry points every classifier has: make() builds one, fitted[key] is a fitted one."""
+    return {
+        f"{name}.fit": lambda f, X: make().fit(X, _labels(X)),
+        f"{name}.partial_fit": lambda f, X: make().partial_fit(X, _labels(X)),
+        f"{name}.predict": lambda f, X: f[key].predict(X),
+        f"{name}.predict_proba": lambda f, X: f[key].predict_proba(X),
+        f"{name}.score": lambda f, X: f[key].score(X, _labels(X)),
+    }
+
+
 # name -> function(fitted, X): one call of a public entry point on X
 SEQUENCE_ENTRY_POINTS = {
     "encode_sequences": lambda f, X: encode_sequences(X),
@@ -127,17 +132,9 @@ SEQUENCE_ENTRY_POINTS = {
     "KmerEncoder.transform": lambda f, X: f["kmer"].transform(X),
     "SequenceEncoder.fit": lambda f, X: SequenceEncoder().fit(X),
     "SequenceEncoder.transform": lambda f, X: f["onehot"].transform(X),
-    "AttnGenClassifier.fit": lambda f, X: attngen().fit(X, _labels(X)),
-    "AttnGenClassifier.partial_fit": lambda f, X: attngen().partial_fit(X, _labels(X)),
-    "AttnGenClassifier.predict": lambda f, X: f["attngen"].predict(X),
-    "AttnGenClassifier.predict_proba": lambda f, X: f["attngen"].predict_proba(X),
-    "AttnGenClassifier.score": lambda f, X: f["attngen"].score(X, _labels(X)),
+    **_classifier_entry_points("AttnGenClassifier", attngen, "attngen"),
     "AttnGenClassifier.saliency": lambda f, X: f["attngen"].saliency(X),
-    "CNNBaselineClassifier.fit": lambda f, X: cnn().fit(X, _labels(X)),
-    "CNNBaselineClassifier.partial_fit": lambda f, X: cnn().partial_fit(X, _labels(X)),
-    "CNNBaselineClassifier.predict": lambda f, X: f["cnn"].predict(X),
-    "CNNBaselineClassifier.predict_proba": lambda f, X: f["cnn"].predict_proba(X),
-    "CNNBaselineClassifier.score": lambda f, X: f["cnn"].score(X, _labels(X)),
+    **_classifier_entry_points("CNNBaselineClassifier", cnn, "cnn"),
     "attribute(attention)": lambda f, X: attribute(f["attngen"], X),
     "attribute(input_x_gradient)": lambda f, X: attribute(f["cnn"], X, "input_x_gradient"),
     "attribute(ism)": lambda f, X: attribute(f["attngen"], X, "ism"),
