@@ -10,9 +10,9 @@ from sklearn.base import clone
 from sklearn.metrics import accuracy_score, matthews_corrcoef, roc_auc_score
 from sklearn.utils import Bunch
 
-from ..utils._param_validation import Interval, RealNotInt, validate_params
+from ..utils._param_validation import Interval, validate_params
 from ._checks import check_labels, sample_std
-from ._paired_tests import mcnemar_test, paired_bootstrap_test
+from ._paired_tests import BOOTSTRAP_PARAMS, mcnemar_test, paired_bootstrap_test
 
 __all__ = ["EstimatorComparison", "compare_estimators"]
 
@@ -373,9 +373,7 @@ def _seed_pvalues(a, b):
         "estimators": [dict],
         **{name: "no_validation" for name in ("X_train", "y_train", "X_test", "y_test")},
         "n_seeds": [Interval(Integral, 1, None, closed="left")],
-        "n_bootstrap": [Interval(Integral, 1, None, closed="left")],
-        "confidence_level": [Interval(RealNotInt, 0, 1, closed="neither")],
-        "random_state": ["random_state"],
+        **BOOTSTRAP_PARAMS,
     },
     prefer_skip_nested_validation=True,
 )
