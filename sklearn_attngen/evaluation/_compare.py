@@ -107,6 +107,11 @@ class EstimatorComparison:
     [('majority', 'uniform')]
     >>> result.mcnemar["majority", "uniform"].n_only_a_correct  # per seed
     array([5, 5])
+    >>> tests = result.to_frame("tests")  # one row per pair and metric
+    >>> tests.shape
+    (3, 7)
+    >>> round(tests.loc[("majority vs uniform", "accuracy"), "difference"], 3)
+    np.float64(0.125)
     """
 
     def __init__(
@@ -202,19 +207,9 @@ class EstimatorComparison:
         -------
         frame : pandas.DataFrame
 
-        Examples
+        See Also
         --------
-        >>> from sklearn.dummy import DummyClassifier
-        >>> from sklearn_attngen.evaluation import compare_estimators
-        >>> X, y = ["ACGT" * 5, "TTGA" * 5, "ACGA" * 5] * 4, [0, 1, 0] * 4
-        >>> result = compare_estimators(
-        ...     {"majority": DummyClassifier(), "uniform": DummyClassifier(strategy="uniform")},
-        ...     X, y, X, y, n_seeds=2, n_bootstrap=200)
-        >>> tests = result.to_frame("tests")
-        >>> tests.shape
-        (3, 7)
-        >>> round(tests.loc[("majority vs uniform", "accuracy"), "difference"], 3)
-        np.float64(0.125)
+        EstimatorComparison : Its example ends with a ``"tests"`` frame.
         """
         try:
             import pandas as pd
