@@ -653,11 +653,20 @@ def _grid(n):
     return fig, axes.flat
 
 
+def _save(fig, folder, name, made):
+    """Write ``fig`` to ``folder/<name>.png``, record it in ``made`` and close it."""
+    import matplotlib.pyplot as plt
+
+    fig.tight_layout()
+    made[name] = folder / f"{name}.png"
+    fig.savefig(made[name], dpi=72)
+    plt.close(fig)
+
+
 def figures(rec, datasets, folder):
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
     from sklearn_attngen.plotting import plot_mask_sweep
 
@@ -680,10 +689,7 @@ def figures(rec, datasets, folder):
             ax.set_xlabel("epoch")
             ax.set_ylabel("validation accuracy %")
         axes[0].legend(fontsize=8)
-        fig.tight_layout()
-        made["convergence"] = folder / "convergence.png"
-        fig.savefig(made["convergence"], dpi=72)
-        plt.close(fig)
+        _save(fig, folder, "convergence", made)
 
     sweep = [d for d in real if len(rec.fractions(d)) > 1]
     if sweep:
@@ -699,10 +705,7 @@ def figures(rec, datasets, folder):
             )
             ax.set_title(d, fontsize=9)
             ax.set_ylabel("test accuracy")
-        fig.tight_layout()
-        made["mask_sweep"] = folder / "mask_sweep.png"
-        fig.savefig(made["mask_sweep"], dpi=72)
-        plt.close(fig)
+        _save(fig, folder, "mask_sweep", made)
 
     if real:
         fig, axes = _grid(len(real))
@@ -728,10 +731,7 @@ def figures(rec, datasets, folder):
             ax.set_xlabel("% of positions replaced by N")
             ax.set_ylabel("hold-out accuracy %")
         axes[0].legend(fontsize=7)
-        fig.tight_layout()
-        made["perturbation"] = folder / "perturbation.png"
-        fig.savefig(made["perturbation"], dpi=72)
-        plt.close(fig)
+        _save(fig, folder, "perturbation", made)
     return made
 
 

@@ -31,6 +31,7 @@ from sklearn.pipeline import make_pipeline
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _runs import Runs, machine
 from _shared_data import load_shared
+from _table import metric_cells
 
 from sklearn_attngen import AttnGenClassifier, KmerEncoder
 
@@ -110,16 +111,9 @@ def main():
     )
     print("|---|---|---|---|---:|---:|---:|---:|---:|")
     for task, n, n_pos, name, class_weight, records in rows:
-        cells = []
-        for metric in metrics:
-            values = 100 * np.array([r[metric] for r in records])
-            sd = f" ± {values.std(ddof=1):.1f}" if len(values) > 1 else ""
-            cells.append(f"{values.mean():.1f}{sd}")
-        fit = np.mean([r["fit_s"] for r in records])
         print(
             f"| {task} | {n:,} ({n_pos:,}) | {name} (n={len(records)}) | {class_weight} | "
-            + " | ".join(cells)
-            + f" | {fit:.0f} |"
+            + metric_cells(records, metrics, scale=100, digits=1)
         )
 
 

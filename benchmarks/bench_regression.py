@@ -34,6 +34,7 @@ from sklearn.pipeline import make_pipeline
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _runs import Runs, machine
 from _shared_data import shared_data_dir
+from _table import metric_cells
 
 from sklearn_attngen import AttnGenRegressor, KmerEncoder
 from sklearn_attngen.datasets import load_yeast_promoters, read_sequences
@@ -125,16 +126,9 @@ def main():
     print("| data | train / test | model | R² | Pearson r | Spearman rho | fit s |")
     print("|---|---|---|---:|---:|---:|---:|")
     for name, n, n_test, model, records in rows:
-        cells = []
-        for metric in ("r2", "pearson", "spearman"):
-            values = np.array([r[metric] for r in records])
-            sd = f" ± {values.std(ddof=1):.3f}" if len(values) > 1 else ""
-            cells.append(f"{values.mean():.3f}{sd}")
-        fit = np.mean([r["fit_s"] for r in records])
         print(
             f"| {name} | {n:,} / {n_test:,} | {model} (n={len(records)}) | "
-            + " | ".join(cells)
-            + f" | {fit:.0f} |"
+            + metric_cells(records, ("r2", "pearson", "spearman"), digits=3)
         )
 
 

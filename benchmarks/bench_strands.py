@@ -22,6 +22,7 @@ Run from the repository root (results resume from benchmarks/results/strands.jso
 import argparse
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -88,6 +89,16 @@ def main():
     parser.add_argument("--of", type=int, default=1, help="workers sharing the fits (no table)")
     args = parser.parse_args()
     runs = Runs("strands")
+
+    def record(task, augment, seed):
+        return runs.run(
+            partial(run, task, seed, augment, args.n_train),
+            task=task,
+            seed=seed,
+            augment=augment,
+            n_train=args.n_train,
+        )
+
     if args.of > 1:
         jobs = [
             (task, augment, seed)
@@ -96,32 +107,13 @@ def main():
             for seed in range(args.seeds)
         ]
         for task, augment, seed in jobs[args.worker :: args.of]:
-            runs.run(
-                lambda task=task, seed=seed, augment=augment: run(
-                    task, seed, augment, args.n_train
-                ),
-                task=task,
-                seed=seed,
-                augment=augment,
-                n_train=args.n_train,
-            )
+            record(task, augment, seed)
         return
     table = []
     for task in args.tasks.split(","):
         by = {}
         for augment in (False, True):
-            by[augment] = [
-                runs.run(
-                    lambda task=task, seed=seed, augment=augment: run(
-                        task, seed, augment, args.n_train
-                    ),
-                    task=task,
-                    seed=seed,
-                    augment=augment,
-                    n_train=args.n_train,
-                )
-                for seed in range(args.seeds)
-            ]
+            by[augment] = [record(task, augment, seed) for seed in range(args.seeds)]
         table.append((task, by))
     print(f"\n{machine()}\n")
     print(

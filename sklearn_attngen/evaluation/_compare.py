@@ -10,9 +10,9 @@ from sklearn.base import clone
 from sklearn.metrics import accuracy_score, matthews_corrcoef, roc_auc_score
 from sklearn.utils import Bunch
 
-from ..utils._param_validation import Interval, RealNotInt, validate_params
+from ..utils._param_validation import Interval, validate_params
 from ._checks import check_labels, sample_std
-from ._paired_tests import mcnemar_test, paired_bootstrap_test
+from ._paired_tests import BOOTSTRAP_PARAMS, mcnemar_test, paired_bootstrap_test
 
 __all__ = ["EstimatorComparison", "compare_estimators"]
 
@@ -107,6 +107,11 @@ class EstimatorComparison:
     [('majority', 'uniform')]
     >>> result.mcnemar["majority", "uniform"].n_only_a_correct  # per seed
     array([5, 5])
+    >>> tests = result.to_frame("tests")  # one row per pair and metric
+    >>> tests.shape
+    (3, 7)
+    >>> round(tests.loc[("majority vs uniform", "accuracy"), "difference"], 3)
+    np.float64(0.125)
     """
 
     def __init__(
@@ -202,19 +207,9 @@ class EstimatorComparison:
         -------
         frame : pandas.DataFrame
 
-        Examples
+        See Also
         --------
-        >>> from sklearn.dummy import DummyClassifier
-        >>> from sklearn_attngen.evaluation import compare_estimators
-        >>> X, y = ["ACGT" * 5, "TTGA" * 5, "ACGA" * 5] * 4, [0, 1, 0] * 4
-        >>> result = compare_estimators(
-        ...     {"majority": DummyClassifier(), "uniform": DummyClassifier(strategy="uniform")},
-        ...     X, y, X, y, n_seeds=2, n_bootstrap=200)
-        >>> tests = result.to_frame("tests")
-        >>> tests.shape
-        (3, 7)
-        >>> round(tests.loc[("majority vs uniform", "accuracy"), "difference"], 3)
-        np.float64(0.125)
+        EstimatorComparison : Its example ends with a ``"tests"`` frame.
         """
         try:
             import pandas as pd
@@ -373,9 +368,7 @@ def _seed_pvalues(a, b):
         "estimators": [dict],
         **{name: "no_validation" for name in ("X_train", "y_train", "X_test", "y_test")},
         "n_seeds": [Interval(Integral, 1, None, closed="left")],
-        "n_bootstrap": [Interval(Integral, 1, None, closed="left")],
-        "confidence_level": [Interval(RealNotInt, 0, 1, closed="neither")],
-        "random_state": ["random_state"],
+        **BOOTSTRAP_PARAMS,
     },
     prefer_skip_nested_validation=True,
 )

@@ -17,13 +17,19 @@ import numpy as np
 from scipy import sparse
 from scipy.stats import binom, binomtest
 from sklearn.utils import Bunch, check_random_state
-from sklearn.utils._param_validation import Interval, validate_params
 
+from ..utils._param_validation import Interval, validate_params
 from ._checks import check_labels
 
 __all__ = ["mcnemar_test", "paired_bootstrap_test"]
 
 BOOTSTRAP_METRICS = ("accuracy", "mcc", "roc_auc")
+# the bootstrap's settings, constrained alike here and in compare_estimators, which passes them on
+BOOTSTRAP_PARAMS = {
+    "n_bootstrap": [Interval(Integral, 1, None, closed="left")],
+    "confidence_level": [Interval(Real, 0, 1, closed="neither")],
+    "random_state": ["random_state"],
+}
 # resamples per chunk are chosen so that one chunk's weights hold about this many floats
 _CHUNK_FLOATS = 2_000_000
 
@@ -298,9 +304,7 @@ class _RunMetrics:
         "y_score_a": ["array-like", None],
         "y_score_b": ["array-like", None],
         "classes": ["array-like", None],
-        "n_bootstrap": [Interval(Integral, 1, None, closed="left")],
-        "confidence_level": [Interval(Real, 0, 1, closed="neither")],
-        "random_state": ["random_state"],
+        **BOOTSTRAP_PARAMS,
     },
     prefer_skip_nested_validation=True,
 )
