@@ -485,37 +485,22 @@ def attribute(
 
     module, device = estimator.module_, _device(estimator)
     with _evaluating(module):
+        # every method takes these first; each returns its base scores and target index
+        inputs = (module, codes, lengths, target_index, device, batch_size)
         if method in ("gradient", "input_x_gradient"):
             base_scores, target_index = _gradient_attributions(
-                module,
-                codes,
-                lengths,
-                target_index,
-                device,
-                batch_size,
+                *inputs,
                 times_input=method == "input_x_gradient",
                 correction=gradient_correction,
             )
         elif method == "integrated_gradients":
             base_scores, target_index = _integrated_gradients(
-                module,
-                codes,
-                lengths,
-                target_index,
-                device,
-                batch_size,
-                n_steps,
-                baseline,
-                gradient_correction,
+                *inputs, n_steps, baseline, gradient_correction
             )
         elif method == "deeplift_shap":
-            base_scores, target_index = _deeplift_shap(
-                module, codes, lengths, target_index, device, batch_size, n_references, rng
-            )
+            base_scores, target_index = _deeplift_shap(*inputs, n_references, rng)
         else:
-            base_scores, target_index = _ism(
-                module, codes, lengths, target_index, device, batch_size
-            )
+            base_scores, target_index = _ism(*inputs)
 
     real = _real_mask(codes, lengths)
     base_scores *= real[..., None]
