@@ -15,6 +15,15 @@ SPLITS = ("train", "test", "all")
 _DATA_MODULE = "sklearn_attngen.datasets"
 _VALIDATION_CHUNK = 4096  # sequences validated at a time: bounds the temporary memory
 
+# The loaders' parameters that choose the form of the result (see _finish), for the
+# ``{output_parameters}`` line of their docstrings (datasets._docstring.fill_doc).
+OUTPUT_PARAMETERS_DOC = """\
+return_X_y : bool, default=False
+    Return ``(data, target)`` instead of a Bunch.
+as_frame : bool, default=False
+    Make ``data`` and ``target`` pandas Series and add ``frame``, a
+    DataFrame with columns ``sequence`` and ``label``."""
+
 
 def _data_file(name):
     """Traversable for a file under ``sklearn_attngen/datasets/data``."""

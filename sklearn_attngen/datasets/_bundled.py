@@ -3,9 +3,44 @@
 import numpy as np
 
 from ..utils._param_validation import StrOptions, validate_params
-from ._base import SPLITS, _finish, _load_descr, _read_bundled_csv
+from ._base import OUTPUT_PARAMETERS_DOC, SPLITS, _finish, _load_descr, _read_bundled_csv
+from ._docstring import fill_doc
 
 __all__ = ["load_promoter", "load_splice_junction", "load_yeast_promoters"]
+
+_RETURNS_DOC = """\
+Returns
+-------
+data : :class:`~sklearn.utils.Bunch`
+    With attributes
+
+    data : list of str, or Series
+        Upper-case sequences.
+    target : ndarray of shape (n_samples,), or Series
+        The target in the table above: the int64 class index into
+        ``target_names``, or the float64 value of a regression data set.
+    target_names : ndarray of str
+        Class names in the order of their index (classification only).
+    frame : DataFrame or None
+        Only with ``as_frame=True``.
+    DESCR : str
+        Description of the data: source, licence, how the rows were chosen
+        and split, known quirks.
+    filename : str
+        Name of the data file inside ``data_module``.
+
+(data, target) : tuple
+    If ``return_X_y`` is True."""
+_validate = validate_params(
+    {"split": [StrOptions(set(SPLITS))], "return_X_y": ["boolean"], "as_frame": ["boolean"]},
+    prefer_skip_nested_validation=True,
+)
+_fill_doc = fill_doc(output_parameters=OUTPUT_PARAMETERS_DOC, returns=_RETURNS_DOC)
+
+
+def _bundled_loader(load):
+    """Decorator of the three loaders: their one signature's checks and shared doc text."""
+    return _validate(_fill_doc(load))
 
 
 def _load(csv_name, descr_name, split, return_X_y, as_frame, target_names=None):
@@ -29,10 +64,7 @@ def _load(csv_name, descr_name, split, return_X_y, as_frame, target_names=None):
     )
 
 
-@validate_params(
-    {"split": [StrOptions(set(SPLITS))], "return_X_y": ["boolean"], "as_frame": ["boolean"]},
-    prefer_skip_nested_validation=True,
-)
+@_bundled_loader
 def load_splice_junction(*, split="train", return_X_y=False, as_frame=False):
     """Load the UCI primate splice-junction data set (3-class classification).
 
@@ -54,32 +86,9 @@ def load_splice_junction(*, split="train", return_X_y=False, as_frame=False):
         Which rows to load; ``"all"`` is the training rows followed by the
         test rows. The split is a deterministic one stored in the
         file (there is no official split).
-    return_X_y : bool, default=False
-        Return ``(data, target)`` instead of a Bunch.
-    as_frame : bool, default=False
-        Make ``data`` and ``target`` pandas Series and add ``frame``, a
-        DataFrame with columns ``sequence`` and ``label``.
+    {output_parameters}
 
-    Returns
-    -------
-    data : :class:`~sklearn.utils.Bunch`
-        With attributes
-
-        data : list of str, or Series
-            Upper-case sequences.
-        target : ndarray of shape (n_samples,), or Series
-            Class index into ``target_names``.
-        target_names : ndarray of str
-            ``["EI", "IE", "N"]``.
-        frame : DataFrame or None
-            Only with ``as_frame=True``.
-        DESCR : str
-            Description, source, licence and known quirks.
-        filename : str
-            Name of the data file inside ``data_module``.
-
-    (data, target) : tuple
-        If ``return_X_y`` is True.
+    {returns}
 
     See Also
     --------
@@ -98,10 +107,7 @@ def load_splice_junction(*, split="train", return_X_y=False, as_frame=False):
     return _load("splice_junction.csv.gz", "splice_junction.rst", split, return_X_y, as_frame)
 
 
-@validate_params(
-    {"split": [StrOptions(set(SPLITS))], "return_X_y": ["boolean"], "as_frame": ["boolean"]},
-    prefer_skip_nested_validation=True,
-)
+@_bundled_loader
 def load_promoter(*, split="train", return_X_y=False, as_frame=False):
     """Load a subsample of the GUE core-promoter detection task (binary).
 
@@ -124,32 +130,9 @@ def load_promoter(*, split="train", return_X_y=False, as_frame=False):
     split : {"train", "test", "all"}, default="train"
         Which rows to load; ``"all"`` is the training rows followed by the
         test rows.
-    return_X_y : bool, default=False
-        Return ``(data, target)`` instead of a Bunch.
-    as_frame : bool, default=False
-        Make ``data`` and ``target`` pandas Series and add ``frame``, a
-        DataFrame with columns ``sequence`` and ``label``.
+    {output_parameters}
 
-    Returns
-    -------
-    data : :class:`~sklearn.utils.Bunch`
-        With attributes
-
-        data : list of str, or Series
-            Upper-case sequences.
-        target : ndarray of shape (n_samples,), or Series
-            0 (non-promoter) or 1 (promoter), the labels of the source.
-        target_names : ndarray of str
-            ``["non-promoter", "promoter"]``.
-        frame : DataFrame or None
-            Only with ``as_frame=True``.
-        DESCR : str
-            Description, source, licence, how the subsample was drawn.
-        filename : str
-            Name of the data file inside ``data_module``.
-
-    (data, target) : tuple
-        If ``return_X_y`` is True.
+    {returns}
 
     See Also
     --------
@@ -174,10 +157,7 @@ def load_promoter(*, split="train", return_X_y=False, as_frame=False):
     )
 
 
-@validate_params(
-    {"split": [StrOptions(set(SPLITS))], "return_X_y": ["boolean"], "as_frame": ["boolean"]},
-    prefer_skip_nested_validation=True,
-)
+@_bundled_loader
 def load_yeast_promoters(*, split="train", return_X_y=False, as_frame=False):
     """Load yeast promoter expression measurements (regression).
 
@@ -198,30 +178,9 @@ def load_yeast_promoters(*, split="train", return_X_y=False, as_frame=False):
     split : {"train", "test", "all"}, default="train"
         Which rows to load; the test rows are a random 20 % (seed 0), stored
         in the file. ``"all"`` is the training rows followed by the test rows.
-    return_X_y : bool, default=False
-        Return ``(data, target)`` instead of a Bunch.
-    as_frame : bool, default=False
-        Make ``data`` and ``target`` pandas Series and add ``frame``, a
-        DataFrame with columns ``sequence`` and ``label`` (the expression).
+    {output_parameters}
 
-    Returns
-    -------
-    data : :class:`~sklearn.utils.Bunch`
-        With attributes
-
-        data : list of str, or Series
-            Upper-case sequences.
-        target : ndarray of shape (n_samples,), or Series
-            Expression, float64.
-        frame : DataFrame or None
-            Only with ``as_frame=True``.
-        DESCR : str
-            Description, source, licence.
-        filename : str
-            Name of the data file inside ``data_module``.
-
-    (data, target) : tuple
-        If ``return_X_y`` is True.
+    {returns}
 
     See Also
     --------

@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 
 from ..utils._param_validation import StrOptions, validate_params
-from ._base import SPLITS, _finish, _load_descr, _validate_alphabet
+from ._base import OUTPUT_PARAMETERS_DOC, SPLITS, _finish, _load_descr, _validate_alphabet
+from ._docstring import fill_doc
 
 __all__ = ["list_genomic_benchmarks", "load_genomic_benchmark"]
 
@@ -130,6 +131,7 @@ def _read_split(split_dir):
     },
     prefer_skip_nested_validation=True,
 )
+@fill_doc(output_parameters=OUTPUT_PARAMETERS_DOC)
 def load_genomic_benchmark(
     name,
     split="train",
@@ -169,11 +171,7 @@ def load_genomic_benchmark(
         Data set version to download; None uses the version genomic-benchmarks
         lists for ``name``. The cache itself records no version: a data set
         already in ``data_home`` is read whatever its version.
-    return_X_y : bool, default=False
-        Return ``(data, target)`` instead of a Bunch.
-    as_frame : bool, default=False
-        Make ``data`` and ``target`` pandas Series and add ``frame``, a
-        DataFrame with columns ``sequence`` and ``label``.
+    {output_parameters}
 
     Returns
     -------

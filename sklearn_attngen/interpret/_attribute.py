@@ -131,17 +131,30 @@ def _predict_index(module, codes, lengths, device, batch_size):
     return logits.argmax(axis=1), logits
 
 
+@contextmanager
+def _needs_captum(method):
+    """Turn a failed import of captum into an ImportError naming ``method`` and the extra."""
+    try:
+        yield
+    except ImportError as exc:
+        raise ImportError(
+            f"method={method!r} needs captum: pip install sklearn-attngen[interpret]"
+        ) from exc
+
+
+def _target_or_predicted(target, module, codes, lengths, device, batch_size):
+    """``target``, or the predicted class index of each sequence when it is None."""
+    if target is None:
+        return _predict_index(module, codes, lengths, device, batch_size)[0]
+    return target
+
+
 def _integrated_gradients(
     module, codes, lengths, target, device, batch_size, n_steps, baseline, correction
 ):
-    try:
+    with _needs_captum("integrated_gradients"):
         from captum.attr import IntegratedGradients
-    except ImportError as exc:
-        raise ImportError(
-            "method='integrated_gradients' needs captum: pip install sklearn-attngen[interpret]"
-        ) from exc
-    if target is None:
-        target = _predict_index(module, codes, lengths, device, batch_size)[0]
+    target = _target_or_predicted(target, module, codes, lengths, device, batch_size)
     ig = IntegratedGradients(
         lambda x, lengths_t: _logits(module.forward_one_hot(x, lengths_t)),
         multiply_by_inputs=False,  # the path-averaged gradient, corrected below if asked
@@ -212,14 +225,9 @@ def _deeplift_class():
 
 
 def _deeplift_shap(module, codes, lengths, target, device, batch_size, n_references, rng):
-    try:
+    with _needs_captum("deeplift_shap"):
         deeplift_class = _deeplift_class()
-    except ImportError as exc:
-        raise ImportError(
-            "method='deeplift_shap' needs captum: pip install sklearn-attngen[interpret]"
-        ) from exc
-    if target is None:
-        target = _predict_index(module, codes, lengths, device, batch_size)[0]
+    target = _target_or_predicted(target, module, codes, lengths, device, batch_size)
     explainer = deeplift_class(_LogitsOfOneHot(module))
     base_scores = np.zeros((*codes.shape, 4), dtype=np.float32)
     per_forward = max(1, batch_size // n_references)  # sequences per forward pass
@@ -477,37 +485,22 @@ def attribute(
 
     module, device = estimator.module_, _device(estimator)
     with _evaluating(module):
+        # every method takes these first; each returns its base scores and target index
+        inputs = (module, codes, lengths, target_index, device, batch_size)
         if method in ("gradient", "input_x_gradient"):
             base_scores, target_index = _gradient_attributions(
-                module,
-                codes,
-                lengths,
-                target_index,
-                device,
-                batch_size,
+                *inputs,
                 times_input=method == "input_x_gradient",
                 correction=gradient_correction,
             )
         elif method == "integrated_gradients":
             base_scores, target_index = _integrated_gradients(
-                module,
-                codes,
-                lengths,
-                target_index,
-                device,
-                batch_size,
-                n_steps,
-                baseline,
-                gradient_correction,
+                *inputs, n_steps, baseline, gradient_correction
             )
         elif method == "deeplift_shap":
-            base_scores, target_index = _deeplift_shap(
-                module, codes, lengths, target_index, device, batch_size, n_references, rng
-            )
+            base_scores, target_index = _deeplift_shap(*inputs, n_references, rng)
         else:
-            base_scores, target_index = _ism(
-                module, codes, lengths, target_index, device, batch_size
-            )
+            base_scores, target_index = _ism(*inputs)
 
     real = _real_mask(codes, lengths)
     base_scores *= real[..., None]

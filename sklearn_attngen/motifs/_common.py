@@ -15,6 +15,11 @@ _LETTERS = np.frombuffer(b"ACGTN", dtype=np.uint8)
 COLLECTIONS = ("vertebrates", "benchmark")
 
 
+def import_error_doc(package):
+    """The numpydoc Raises entry of a function that needs ``package`` of the motifs extra."""
+    return f"ImportError\n    Without {package} (``{INSTALL}``)."
+
+
 def optional_import(module, feature, extra="motifs"):
     """Import ``module`` or raise an ImportError naming the extra that installs it."""
     try:

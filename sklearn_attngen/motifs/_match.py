@@ -4,9 +4,11 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from ..datasets import load_jaspar_motifs
+from ..datasets._docstring import fill_doc
 from ._common import (
     COLLECTIONS,
     check_int,
+    import_error_doc,
     information_content,
     optional_import,
     resolve_motifs,
@@ -56,6 +58,7 @@ def _bh(p):
     return out
 
 
+@fill_doc(raises=import_error_doc("memelite"))
 def match_motifs(
     motifs,
     database="vertebrates",
@@ -139,8 +142,7 @@ def match_motifs(
 
     Raises
     ------
-    ImportError
-        Without memelite (``pip install "sklearn-attngen[motifs]"``).
+    {raises}
 
     See Also
     --------

@@ -3,7 +3,15 @@
 import numpy as np
 import torch
 
-from ._common import check_int, check_probability, optional_import, resolve_motifs, sequence_batches
+from ..datasets._docstring import fill_doc
+from ._common import (
+    check_int,
+    check_probability,
+    import_error_doc,
+    optional_import,
+    resolve_motifs,
+    sequence_batches,
+)
 
 __all__ = ["motif_site_mask", "scan_motifs"]
 
@@ -25,6 +33,7 @@ def _empty_hits(pd):
     )
 
 
+@fill_doc(raises=import_error_doc("memelite"))
 def scan_motifs(X, motifs=None, *, threshold=1e-4, both_strands=True, batch_size=10_000):
     """Find the sites of known motifs in DNA sequences (FIMO).
 
@@ -65,8 +74,7 @@ def scan_motifs(X, motifs=None, *, threshold=1e-4, both_strands=True, batch_size
 
     Raises
     ------
-    ImportError
-        Without memelite (``pip install "sklearn-attngen[motifs]"``).
+    {raises}
 
     See Also
     --------

@@ -6,8 +6,16 @@ import numpy as np
 from sklearn.utils import Bunch, check_random_state
 
 from ..datasets import dinucleotide_shuffle
+from ..datasets._docstring import fill_doc
 from ..utils import check_sequences
-from ._common import check_int, check_probability, decode, one_hot, optional_import
+from ._common import (
+    check_int,
+    check_probability,
+    decode,
+    import_error_doc,
+    one_hot,
+    optional_import,
+)
 
 __all__ = ["SeqletCalibrationWarning", "find_seqlets"]
 
@@ -106,6 +114,7 @@ def _call(tangermeme_seqlet, contrib, **kwargs):
         return tangermeme_seqlet.recursive_seqlets(contrib, **kwargs)
 
 
+@fill_doc(raises=import_error_doc("tangermeme"))
 def find_seqlets(
     scores,
     X,
@@ -209,8 +218,7 @@ def find_seqlets(
 
     Raises
     ------
-    ImportError
-        Without tangermeme (``pip install "sklearn-attngen[motifs]"``).
+    {raises}
 
     See Also
     --------

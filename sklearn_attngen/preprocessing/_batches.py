@@ -1,11 +1,43 @@
 """DNA input as batches of codes; a SequenceMemmap is read a few rows at a time, never whole."""
 
 from ..datasets import SequenceMemmap
+from ..datasets._docstring import fill_doc
 from ..utils._validation import check_sequences
 
 # Bytes of codes per batch (rows = this / n_positions): bounds what a SequenceMemmap
 # has in memory at once, and the temporaries of each batch, whatever the input size.
 _BATCH_BYTES = 1 << 22
+
+_X_DOC = """\
+X : list, ndarray or pandas Series of str, or SequenceMemmap
+    DNA sequences (or one-hot / uint8 code arrays); a
+    :class:`~sklearn_attngen.datasets.SequenceMemmap` is read a batch
+    of rows at a time."""
+
+# Docstring sections of the encoders, which read X through _code_batches, put in
+# place of a ``{transform_parameters}``, ``{fit_transform_parameters}`` or
+# ``{memmap_notes}`` line.
+_fill_batch_doc = fill_doc(
+    transform_parameters=f"Parameters\n----------\n{_X_DOC}",
+    fit_transform_parameters=f"Parameters\n----------\n{_X_DOC}\ny : None\n    Ignored.",
+    memmap_notes="""\
+        Notes
+        -----
+        ``X`` may also be a :class:`~sklearn_attngen.datasets.SequenceMemmap`
+        (data larger than memory): it is then read a batch of rows at a time,
+        never whole, and the output is the same as for the sequences in memory.""",
+)
+
+
+class _DNAInputMixin:
+    """Input tags of an encoder of DNA: sequences (str) or one-hot 3-D arrays, no table."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False  # no tabular numeric input
+        tags.input_tags.three_d_array = True  # one-hot (n_samples, n_positions, 4)
+        tags.input_tags.string = True
+        return tags
 
 
 def _is_memmap(X):

@@ -12,7 +12,13 @@ from sklearn.utils._set_output import _get_output_config
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._validation import ALPHABET, N_CODE, check_sequences
-from ._batches import _check_memmap, _code_batches, _is_memmap
+from ._batches import (
+    _check_memmap,
+    _code_batches,
+    _DNAInputMixin,
+    _fill_batch_doc,
+    _is_memmap,
+)
 
 __all__ = ["KmerEncoder"]
 
@@ -236,7 +242,8 @@ def _vocabulary(k, canonical):
     return (_cached_vocabulary if k <= 8 else _build_vocabulary)(k, canonical)
 
 
-class KmerEncoder(TransformerMixin, BaseEstimator):
+@_fill_batch_doc
+class KmerEncoder(_DNAInputMixin, TransformerMixin, BaseEstimator):
     """Count the k-mers of DNA sequences into a sparse matrix.
 
     The DNA counterpart of :class:`~sklearn.feature_extraction.text.CountVectorizer`
@@ -269,11 +276,7 @@ class KmerEncoder(TransformerMixin, BaseEstimator):
     --------
     SequenceEncoder : One-hot encoding for convolutional models.
 
-    Notes
-    -----
-    ``X`` may also be a :class:`~sklearn_attngen.datasets.SequenceMemmap`
-    (data larger than memory): it is then read a batch of rows at a time,
-    never whole, and the output is the same as for the sequences in memory.
+    {memmap_notes}
 
     Examples
     --------
@@ -360,18 +363,12 @@ class KmerEncoder(TransformerMixin, BaseEstimator):
         self._fit_vocabulary()
         return self
 
+    @_fill_batch_doc
     @_fit_context(prefer_skip_nested_validation=True)
     def fit_transform(self, X, y=None):
         """Build the vocabulary and count k-mers, encoding ``X`` once.
 
-        Parameters
-        ----------
-        X : list, ndarray or pandas Series of str, or SequenceMemmap
-            DNA sequences (or one-hot / uint8 code arrays); a
-            :class:`~sklearn_attngen.datasets.SequenceMemmap` is read a batch
-            of rows at a time.
-        y : None
-            Ignored.
+        {fit_transform_parameters}
 
         Returns
         -------
@@ -383,15 +380,11 @@ class KmerEncoder(TransformerMixin, BaseEstimator):
         self._fit_vocabulary()
         return self._count(batches, len(lengths))
 
+    @_fill_batch_doc
     def transform(self, X):
         """Count k-mers.
 
-        Parameters
-        ----------
-        X : list, ndarray or pandas Series of str, or SequenceMemmap
-            DNA sequences (or one-hot / uint8 code arrays); a
-            :class:`~sklearn_attngen.datasets.SequenceMemmap` is read a batch
-            of rows at a time.
+        {transform_parameters}
 
         Returns
         -------
@@ -418,10 +411,3 @@ class KmerEncoder(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         return np.asarray(list(self.vocabulary_), dtype=object)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False  # no tabular numeric input
-        tags.input_tags.three_d_array = True  # one-hot (n_samples, n_positions, 4)
-        tags.input_tags.string = True
-        return tags

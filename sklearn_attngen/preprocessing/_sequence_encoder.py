@@ -9,7 +9,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._validation import ALPHABET
-from ._batches import _code_batches
+from ._batches import _code_batches, _DNAInputMixin, _fill_batch_doc
 
 __all__ = ["SequenceEncoder"]
 
@@ -25,7 +25,8 @@ def _flat_layout(estimator):
     return True
 
 
-class SequenceEncoder(TransformerMixin, BaseEstimator):
+@_fill_batch_doc
+class SequenceEncoder(_DNAInputMixin, TransformerMixin, BaseEstimator):
     """One-hot encode DNA sequences to a fixed-shape float array.
 
     Sequences shorter than the fitted length are padded with N (all-zero
@@ -58,11 +59,7 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
     KmerEncoder : Bag-of-k-mers features for linear models.
     encode_sequences : The function behind this transformer.
 
-    Notes
-    -----
-    ``X`` may also be a :class:`~sklearn_attngen.datasets.SequenceMemmap`
-    (data larger than memory): it is then read a batch of rows at a time,
-    never whole, and the output is the same as for the sequences in memory.
+    {memmap_notes}
 
     Examples
     --------
@@ -149,18 +146,12 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
         self._fit_length(lengths)
         return self
 
+    @_fill_batch_doc
     @_fit_context(prefer_skip_nested_validation=True)
     def fit_transform(self, X, y=None):
         """Learn the output length and one-hot encode ``X``, encoding it once.
 
-        Parameters
-        ----------
-        X : list, ndarray or pandas Series of str, or SequenceMemmap
-            DNA sequences (or one-hot / uint8 code arrays); a
-            :class:`~sklearn_attngen.datasets.SequenceMemmap` is read a batch
-            of rows at a time.
-        y : None
-            Ignored.
+        {fit_transform_parameters}
 
         Returns
         -------
@@ -251,10 +242,3 @@ class SequenceEncoder(TransformerMixin, BaseEstimator):
                 f"layout={self.layout!r} gives a 3-D array, which a DataFrame cannot hold."
             )
         return super().set_output(transform=transform)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False  # no tabular numeric input
-        tags.input_tags.three_d_array = True  # one-hot (n_samples, n_positions, 4)
-        tags.input_tags.string = True
-        return tags
