@@ -1,22 +1,22 @@
 """Built-in saliency and attention vs post-hoc attributions: speed and motif recovery, at scale.
 
-The many-setting comparison is ``bench_saliency_study.py``; this script times
-the read-outs on many sequences. It fits one AttnGenClassifier on sequences with
-planted JASPAR motifs (:func:`~sklearn_attngen.datasets.make_motif_sequences`,
-CTCF vs SPI1 with two shared distractor sites), then scores ``--n-samples``
-fresh sequences of the same kind with four methods on that same model: the
-estimator's own ``saliency(X, signed=True)`` (the built-in map of the predicted
-class, one forward and one backward pass) and ``attention(X)`` (the raw
-attention weights), and :func:`~sklearn_attngen.interpret.attribute`'s
-``input_x_gradient`` and captum's ``integrated_gradients`` (``--n-steps``
-steps, all-N baseline). (``attribute(method="saliency")`` gives the same map but
-first predicts the class of every sequence, an extra forward pass.) For each it reports wall-clock and CPU (process) time,
-sequences per second, the speed ratio against integrated gradients, and how well
+The many-setting comparison is ``bench_saliency_study.py``; this script times the
+read-outs on many sequences. It fits one AttnGenClassifier on sequences with planted
+JASPAR motifs (:func:`~sklearn_attngen.datasets.make_motif_sequences`, CTCF vs SPI1 with
+two shared distractor sites), then scores ``--n-samples`` fresh sequences of the same
+kind with four methods on that same model: the estimator's own ``saliency(X,
+signed=True)`` (the built-in map of the predicted class, one forward and one backward
+pass) and ``attention(X)`` (the raw attention weights), and
+:func:`~sklearn_attngen.interpret.attribute`'s ``input_x_gradient`` and captum's
+``integrated_gradients`` (``--n-steps`` steps, all-N baseline).
+(``attribute(method="saliency")`` gives the same map but first predicts the class of
+every sequence, an extra forward pass.) For each it reports wall-clock and CPU (process)
+time, sequences per second, the speed ratio against integrated gradients, and how well
 the scores find the planted class-determining motif positions
-(:func:`~sklearn_attngen.evaluation.motif_overlap`: pooled AUROC, mean
-per-sequence AUROC and AUPRC). The signed attributions are ranked as returned
-(positive = evidence for the predicted class); the AUROC of their absolute values
-is given too. Prints a Markdown table.
+(:func:`~sklearn_attngen.evaluation.motif_overlap`: pooled AUROC, mean per-sequence
+AUROC and AUPRC). The signed attributions are ranked as returned (positive = evidence
+for the predicted class); the AUROC of their absolute values is given too. Prints a
+Markdown table.
 
 Run from the repository root::
 
@@ -93,9 +93,11 @@ def main():
         wall, cpu, scores = timed(
             built_in.get(
                 method,
-                lambda method=method: attribute(
-                    clf, X, method, batch_size=args.batch_size, n_steps=args.n_steps
-                ).scores,
+                lambda method=method: (
+                    attribute(
+                        clf, X, method, batch_size=args.batch_size, n_steps=args.n_steps
+                    ).scores
+                ),
             )
         )
         overlap = motif_overlap(scores, mask)

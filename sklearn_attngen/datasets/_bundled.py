@@ -2,9 +2,9 @@
 
 import numpy as np
 
+from ..utils._docstring import fill_doc
 from ..utils._param_validation import StrOptions, validate_params
 from ._base import OUTPUT_PARAMETERS_DOC, SPLITS, _finish, _load_descr, _read_bundled_csv
-from ._docstring import fill_doc
 
 __all__ = ["load_promoter", "load_splice_junction", "load_yeast_promoters"]
 

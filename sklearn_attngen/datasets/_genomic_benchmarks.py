@@ -7,9 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ..utils._docstring import fill_doc
 from ..utils._param_validation import StrOptions, validate_params
 from ._base import OUTPUT_PARAMETERS_DOC, SPLITS, _finish, _load_descr, _validate_alphabet
-from ._docstring import fill_doc
 
 __all__ = ["list_genomic_benchmarks", "load_genomic_benchmark"]
 

@@ -4,7 +4,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from ..datasets import load_jaspar_motifs
-from ..datasets._docstring import fill_doc
+from ..utils._docstring import fill_doc
 from ._common import (
     COLLECTIONS,
     check_int,

@@ -3,7 +3,7 @@
 import numpy as np
 import torch
 
-from ..datasets._docstring import fill_doc
+from ..utils._docstring import fill_doc
 from ._common import (
     check_int,
     check_probability,

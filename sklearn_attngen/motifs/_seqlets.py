@@ -6,8 +6,8 @@ import numpy as np
 from sklearn.utils import Bunch, check_random_state
 
 from ..datasets import dinucleotide_shuffle
-from ..datasets._docstring import fill_doc
 from ..utils import check_sequences
+from ..utils._docstring import fill_doc
 from ._common import (
     check_int,
     check_probability,

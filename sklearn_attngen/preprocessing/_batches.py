@@ -1,7 +1,7 @@
 """DNA input as batches of codes; a SequenceMemmap is read a few rows at a time, never whole."""
 
 from ..datasets import SequenceMemmap
-from ..datasets._docstring import fill_doc
+from ..utils._docstring import fill_doc
 from ..utils._validation import check_sequences
 
 # Bytes of codes per batch (rows = this / n_positions): bounds what a SequenceMemmap
