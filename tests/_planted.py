@@ -1,7 +1,7 @@
 """Planted-motif toy data shared by the test modules and by ``_ddp_worker.py``.
 
-``_ddp_worker.py`` runs under ``torchrun`` with ``PYTHONPATH`` set to this
-folder, so this module must import nothing from the other test modules.
+``_ddp_worker.py`` runs under ``torchrun`` with this folder first on
+``PYTHONPATH``, so this module must import nothing from the other test modules.
 """
 
 import numpy as np

@@ -77,7 +77,9 @@ def two_processes(tmp_path_factory):
     out.mkdir()
     env = {
         **os.environ,
-        "PYTHONPATH": str(TESTS),
+        # the tests folder first (the worker and _planted), then the caller's path, so a
+        # checkout put first on PYTHONPATH is the package the workers import
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(TESTS), os.environ.get("PYTHONPATH")])),
         "OMP_NUM_THREADS": "1",
         "MKL_NUM_THREADS": "1",
     }
