@@ -16,7 +16,7 @@ _DATA_MODULE = "sklearn_attngen.datasets"
 _VALIDATION_CHUNK = 4096  # sequences validated at a time: bounds the temporary memory
 
 # The loaders' parameters that choose the form of the result (see _finish), for the
-# ``{output_parameters}`` line of their docstrings (datasets._docstring.fill_doc).
+# ``{output_parameters}`` line of their docstrings (utils._docstring.fill_doc).
 OUTPUT_PARAMETERS_DOC = """\
 return_X_y : bool, default=False
     Return ``(data, target)`` instead of a Bunch.
