@@ -60,7 +60,12 @@ _STEM_ACTIVATIONS = {"gelu": nn.GELU, "exp": Exp}
 
 
 class _ResidualBlock(nn.Module):
-    """Dilated convolution, batch norm, GELU and dropout, with a residual connection."""
+    """Dilated convolution, batch norm, GELU and channel dropout, with a residual connection.
+
+    The dropout zeroes whole channels (:class:`torch.nn.Dropout1d`): one draw
+    per sequence and channel rather than per position, a sixth of the cost of
+    element-wise dropout's draws on a CPU.
+    """
 
     def __init__(self, n_filters, kernel_size, dilation, dropout):
         super().__init__()
@@ -68,7 +73,7 @@ class _ResidualBlock(nn.Module):
         self.conv = nn.Conv1d(n_filters, n_filters, kernel_size, padding=padding, dilation=dilation)
         self.norm = nn.BatchNorm1d(n_filters)
         self.activation = nn.GELU()  # a module, so attribution rules (DeepLIFT) see it
-        self.dropout = nn.Dropout(dropout)
+        self.dropout = nn.Dropout1d(dropout)
 
     def forward(self, h):
         return h + self.dropout(self.activation(self.norm(self.conv(h))))
@@ -166,10 +171,15 @@ class AttnGenNet(nn.Module):
         h = self.stem(x)
         if self.position is not None:
             h = h + self.position.weight[: x.shape[2]].T[None]
-        keep = mask[:, None, :].to(h.dtype)
-        for block in self.blocks:
-            h = block(h * keep)
-        h = (h * keep).transpose(1, 2)
+        if bool(mask.all()):  # no padding in this batch: nothing to zero
+            for block in self.blocks:
+                h = block(h)
+            h = h.transpose(1, 2)
+        else:
+            keep = mask[:, None, :].to(h.dtype)
+            for block in self.blocks:
+                h = block(h * keep)
+            h = (h * keep).transpose(1, 2)
         logits = self.score(h).masked_fill(~mask[..., None], float("-inf"))
         return h, logits, mask
 
