@@ -14,12 +14,17 @@ import torch
 import torch.nn.functional as F
 from skorch.dataset import unpack_data
 
+from ._data import CodesDataset
 from ._modules import AttnGenNet, one_hot, reverse_complement_codes, reverse_positions
 from .callbacks import ProgressiveMasking, _PerCallLRScheduler
 from .utils import N_CODE
 from .utils._param_validation import Interval, StrOptions
 
 __all__ = ["AttnGenMixin"]
+
+# ``saliency_`` is averaged over at most this many training sequences (evenly spaced
+# rows): its pass to the input costs about one training epoch on all of them.
+SALIENCY_PROFILE_SEQUENCES = 5000
 
 
 class AttnGenMixin:
@@ -272,6 +277,9 @@ class AttnGenMixin:
     def _after_fit(self, data):
         if not hasattr(self.module_, "forward_one_hot"):
             return  # a custom module without a one-hot entry point has no saliency
+        if len(data) > SALIENCY_PROFILE_SEQUENCES:
+            rows = np.linspace(0, len(data) - 1, SALIENCY_PROFILE_SEQUENCES).round().astype(int)
+            data = CodesDataset(data.codes[rows], data.lengths[rows], n_positions=data.n_positions)
         total = np.zeros(self.n_positions_, dtype=np.float64)
         for saliency in self._saliency_batches(data):
             total += np.abs(saliency).sum(axis=0)

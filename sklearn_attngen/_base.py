@@ -13,6 +13,7 @@ import functools
 import inspect
 import io
 import json
+import math
 import os
 import warnings
 from collections.abc import Mapping
@@ -65,6 +66,11 @@ def _own_parameter_names(cls):
     return tuple(name for name in names if name not in skorch_names | {"self", "kwargs"})
 
 
+# max_epochs="auto": AUTO_EPOCHS epochs, or on small data as many as give
+# AUTO_MIN_STEPS optimizer steps, at most AUTO_MAX_EPOCHS.
+AUTO_EPOCHS, AUTO_MIN_STEPS, AUTO_MAX_EPOCHS = 8, 1000, 64
+
+
 class BaseDNANet(MixedPrecisionMixin, NeuralNet):
     """Shared plumbing of the network estimators over DNA sequences.
 
@@ -77,11 +83,11 @@ class BaseDNANet(MixedPrecisionMixin, NeuralNet):
     """
 
     _parameter_constraints = {
-        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "max_epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "lr": [Interval(Real, 0, None, closed="neither")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
-        "mixed_precision": [StrOptions({"bfloat16", "float16"}), None],
+        "mixed_precision": [StrOptions({"auto", "bfloat16", "float16"}), None],
         "alphabet": [StrOptions({"DNA", "RNA"})],
         "strand_augment": ["boolean"],
         "strand_average": ["boolean"],
@@ -252,7 +258,16 @@ class BaseDNANet(MixedPrecisionMixin, NeuralNet):
         return private_torch_rng(self.device, seed)
 
     # ------------------------------------------------------------- fitting
-    def _fit(self, X, y, sample_weight, *, reset, classes=None, **fit_params):
+    def _n_epochs(self, n_samples, *, whole_data):
+        """Epochs of this ``fit`` (``whole_data``) or ``partial_fit`` call on ``n_samples``."""
+        if self.max_epochs != "auto":
+            return self.max_epochs
+        if not whole_data:  # a partial_fit chunk says nothing of the data's size
+            return AUTO_EPOCHS
+        steps_per_epoch = math.ceil(n_samples / self.batch_size)
+        return min(max(AUTO_EPOCHS, math.ceil(AUTO_MIN_STEPS / steps_per_epoch)), AUTO_MAX_EPOCHS)
+
+    def _fit(self, X, y, sample_weight, *, reset, whole_data, classes=None, **fit_params):
         self._check_params()
         codes, lengths = self._validate_sequences(X, reset=reset)
         if y is None and hasattr(X, "target"):  # a labelled SequenceMemmap
@@ -268,11 +283,17 @@ class BaseDNANet(MixedPrecisionMixin, NeuralNet):
         with self._seeded():
             if reset:
                 self.initialize()
+            # read by the learning-rate schedule when training starts
+            self._epochs_this_call = self._n_epochs(len(lengths), whole_data=whole_data)
             try:
-                NeuralNet.partial_fit(self, data, targets, **fit_params)
+                NeuralNet.partial_fit(
+                    self, data, targets, epochs=self._epochs_this_call, **fit_params
+                )
             except TrainingDivergedError:
                 self._forget_fit()
                 raise
+            finally:
+                del self._epochs_this_call
             self._after_fit(data)
         return self
 

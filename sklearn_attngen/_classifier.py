@@ -135,7 +135,7 @@ class DNAClassifierBase(BaseDNANet, NeuralNetClassifier):
         self
         """
         reset = not (self.warm_start and self.initialized_)
-        return self._fit(X, y, sample_weight, reset=reset, **fit_params)
+        return self._fit(X, y, sample_weight, reset=reset, whole_data=True, **fit_params)
 
     def partial_fit(self, X, y=None, classes=None, sample_weight=None, **fit_params):
         """Train for ``max_epochs`` more epochs, initialising on the first call.
@@ -167,7 +167,9 @@ class DNAClassifierBase(BaseDNANet, NeuralNetClassifier):
                 "sklearn.utils.class_weight.compute_class_weight('balanced', classes=..., y=...)."
             )
         reset = not self.initialized_
-        return self._fit(X, y, sample_weight, reset=reset, classes=classes, **fit_params)
+        return self._fit(
+            X, y, sample_weight, reset=reset, whole_data=False, classes=classes, **fit_params
+        )
 
     # ------------------------------------------------------------- predicting
     def predict_proba(self, X):
@@ -349,12 +351,16 @@ class AttnGenClassifier(AttnGenMixin, DNAClassifierBase):
         Seeds weight initialisation, batch shuffling and dropout. The same
         integer gives identical results on CPU. The caller's global RNG
         state is not changed.
-    mixed_precision : {"bfloat16", "float16"} or None, default=None
-        Run forward passes under :func:`torch.autocast` with this dtype
-        (outputs, losses and saliency stay float32). ``"float16"`` scales the
-        loss (:class:`torch.amp.GradScaler`) to keep small gradients from
-        underflowing. Pays on GPUs with tensor cores (bfloat16 on Ampere and
-        newer); on CPUs it is usually slower.
+    mixed_precision : {"auto", "bfloat16", "float16"} or None, default="auto"
+        ``"auto"`` trains under :func:`torch.autocast` to bfloat16 where the
+        device computes bfloat16 in hardware (a CPU with AVX-512 BF16 or AMX,
+        an Ampere or newer GPU) and in float32 elsewhere; predictions and
+        saliency are computed in float32. ``"bfloat16"`` or ``"float16"``
+        run every forward pass, in training and prediction, under autocast
+        with that dtype (outputs, losses and saliency stay float32);
+        ``"float16"`` scales the loss (:class:`torch.amp.GradScaler`) to keep
+        small gradients from underflowing. None trains in float32. On a CPU
+        without bfloat16 instructions autocast is slower than float32.
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes in the loss, as in scikit-learn's
         ``LogisticRegression``: a dict ``{label: weight}`` (classes left out
@@ -384,8 +390,9 @@ class AttnGenClassifier(AttnGenMixin, DNAClassifierBase):
         Longest training sequence; inputs are padded to it.
     saliency_ : ndarray of shape (n_positions_,)
         Mean saliency (magnitude) of each position over the training
-        sequences that reach it: where, along the sequence, the model reads
-        its evidence.
+        sequences that reach it (at most 5,000 of them, evenly spaced in the
+        training data): where, along the sequence, the model reads its
+        evidence.
     module_ : AttnGenNet
         The fitted network.
     history_ : skorch.History
@@ -437,7 +444,7 @@ class AttnGenClassifier(AttnGenMixin, DNAClassifierBase):
         verbose=1,
         device="cpu",
         random_state=None,
-        mixed_precision=None,
+        mixed_precision="auto",
         class_weight=None,
         alphabet="DNA",
         strand_augment=False,

@@ -92,7 +92,7 @@ class DNARegressorBase(BaseDNANet, NeuralNetRegressor):
         self
         """
         reset = not (self.warm_start and self.initialized_)
-        return self._fit(X, y, sample_weight, reset=reset, **fit_params)
+        return self._fit(X, y, sample_weight, reset=reset, whole_data=True, **fit_params)
 
     def partial_fit(self, X, y=None, sample_weight=None, **fit_params):
         """Train for ``max_epochs`` more epochs, initialising on the first call.
@@ -111,7 +111,9 @@ class DNARegressorBase(BaseDNANet, NeuralNetRegressor):
         -------
         self
         """
-        return self._fit(X, y, sample_weight, reset=not self.initialized_, **fit_params)
+        return self._fit(
+            X, y, sample_weight, reset=not self.initialized_, whole_data=False, **fit_params
+        )
 
     def _saliency_target(self, target, n_samples):
         """The output to explain: None (their sum) or an index in ``[0, n_outputs_)``."""
@@ -246,7 +248,7 @@ class AttnGenRegressor(AttnGenMixin, DNARegressorBase):
     verbose : int, default=1
     device : str, default="cpu"
     random_state : int, RandomState instance or None, default=None
-    mixed_precision : {"bfloat16", "float16"} or None, default=None
+    mixed_precision : {"auto", "bfloat16", "float16"} or None, default="auto"
     normalize_y : bool, default=True
         Train on targets standardised per output (mean 0, standard deviation
         1, from the first ``fit``); predictions are in the original units.
@@ -276,7 +278,8 @@ class AttnGenRegressor(AttnGenMixin, DNARegressorBase):
     n_positions_ : int
         Longest training sequence; inputs are padded to it.
     saliency_ : ndarray of shape (n_positions_,)
-        Mean saliency of each position over the training sequences.
+        Mean saliency of each position over the training sequences (at most
+        5,000 of them, evenly spaced in the training data).
     module_ : AttnGenNet
     history_ : skorch.History
 
@@ -325,7 +328,7 @@ class AttnGenRegressor(AttnGenMixin, DNARegressorBase):
         verbose=1,
         device="cpu",
         random_state=None,
-        mixed_precision=None,
+        mixed_precision="auto",
         normalize_y=True,
         alphabet="DNA",
         strand_augment=False,

@@ -256,7 +256,8 @@ class _PerCallLRScheduler(LRScheduler):
     the cosine past ``T_max``, where it is periodic (learning rate 0 at epoch
     ``T_max``). Here every call starts at the peak learning rate (the
     estimator's ``lr``, or a value set since with ``set_params``) and decays to
-    0 over the estimator's ``max_epochs`` as it is when training starts.
+    0 over the call's epochs (``max_epochs`` as it is when training starts,
+    resolved where it is ``"auto"``).
     """
 
     def __init__(self, policy=torch.optim.lr_scheduler.CosineAnnealingLR, **kwargs):
@@ -265,11 +266,18 @@ class _PerCallLRScheduler(LRScheduler):
     def on_train_begin(self, net, **kwargs):
         _restore_peak_lr(net)  # in case the last call ended by an exception
         self.lr_scheduler_ = self._get_scheduler(
-            net, self.policy_, **{**self.kwargs, "T_max": net.max_epochs, "last_epoch": -1}
+            net,
+            self.policy_,
+            **{**self.kwargs, "T_max": _epochs_this_call(net), "last_epoch": -1},
         )
 
     def on_train_end(self, net, **kwargs):
         _restore_peak_lr(net)
+
+
+def _epochs_this_call(net):
+    """The epochs of the running fit call (``max_epochs``, resolved where it is "auto")."""
+    return getattr(net, "_epochs_this_call", net.max_epochs)
 
 
 def _restore_peak_lr(net):

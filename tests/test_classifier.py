@@ -209,6 +209,24 @@ def test_saliency_is_input_x_gradient_through_the_value_path(fitted, data):
     )
 
 
+@pytest.mark.parametrize(
+    ("batch_size", "epochs"),
+    [(16, 4), (8, 3), (4, 2)],  # 3, 6, 12 steps an epoch: capped, for 15 steps, the floor
+)
+def test_max_epochs_auto_trains_small_data_for_enough_steps(monkeypatch, batch_size, epochs):
+    from sklearn_attngen import _base
+
+    monkeypatch.setattr(_base, "AUTO_EPOCHS", 2)
+    monkeypatch.setattr(_base, "AUTO_MIN_STEPS", 15)
+    monkeypatch.setattr(_base, "AUTO_MAX_EPOCHS", 4)
+    X, y = planted(48, seed=0)
+    clf = tiny(max_epochs="auto", batch_size=batch_size).fit(X, y)
+    assert len(clf.history) == epochs
+    assert dict(clf.callbacks_)["lr_schedule"].lr_scheduler_.T_max == epochs  # cosine spans them
+    clf.partial_fit(X, y)  # a chunk says nothing of the data's size: the base count
+    assert len(clf.history) == epochs + 2
+
+
 def test_saliency_attribute(ragged):
     X, _, clf = ragged
     clf.saliency(X[:3])  # computes input gradients only, and leaves the parameters trainable
@@ -221,6 +239,23 @@ def test_saliency_attribute(ragged):
     saliency = clf.saliency(X)
     reach = np.arange(clf.n_positions_)[None, :] < lengths[:, None]
     expected = saliency.sum(axis=0) / reach.sum(axis=0)
+    np.testing.assert_allclose(clf.saliency_, expected, rtol=1e-4, atol=1e-7)
+
+
+def test_saliency_attribute_on_many_sequences_averages_evenly_spaced_rows(monkeypatch):
+    from sklearn_attngen import _attngen
+
+    monkeypatch.setattr(_attngen, "SALIENCY_PROFILE_SEQUENCES", 7)
+    X, y = planted(48, length=40, min_length=20, seed=3)
+    clf = tiny(max_epochs=1).fit(X, y)
+    rows = [0, 8, 16, 24, 31, 39, 47]  # 7 evenly spaced of 48, rounded
+    subset = [X[i] for i in rows]
+    lengths = np.array([len(s) for s in subset])
+    reach = np.arange(clf.n_positions_)[None, :] < lengths[:, None]
+    saliency = clf.saliency(subset)  # as wide as the longest of the subset
+    total = np.zeros(clf.n_positions_)
+    total[: saliency.shape[1]] = saliency.sum(axis=0)
+    expected = total / np.maximum(reach.sum(axis=0), 1)
     np.testing.assert_allclose(clf.saliency_, expected, rtol=1e-4, atol=1e-7)
 
 

@@ -116,6 +116,41 @@ def test_mixed_precision_on_cpu(precision):
     np.testing.assert_array_equal(reloaded.predict_proba(X), proba)
 
 
+@pytest.mark.parametrize("native", [True, False])
+def test_auto_precision_autocasts_training_only_where_bfloat16_is_native(monkeypatch, native):
+    from sklearn_attngen import _mixed_precision
+
+    monkeypatch.setattr(_mixed_precision, "native_bfloat16", lambda device_type: native)
+    seen = []  # the autocast dtype of every forward pass, and whether it trained
+    X, y = planted(64, length=24)
+    clf = tiny(max_epochs=1, lr=5e-3)
+    assert clf.mixed_precision == "auto"  # the default
+    clf.fit(X, y)
+    clf.module_.register_forward_hook(
+        lambda module, args, output: seen.append(
+            (
+                module.training,
+                torch.is_autocast_enabled("cpu")
+                and torch.get_autocast_dtype("cpu") == torch.bfloat16,
+            )
+        )
+    )
+    clf.set_params(warm_start=True).fit(X, y)
+    clf.predict_proba(X)
+    training = {autocast for trains, autocast in seen if trains}
+    predicting = {autocast for trains, autocast in seen if not trains}
+    assert training == {native} and predicting == {False}
+    assert clf.predict_proba(X).dtype == np.float32
+
+
+def test_native_bfloat16_answers_for_each_device():
+    from sklearn_attngen._mixed_precision import native_bfloat16
+
+    assert native_bfloat16("cuda") == (torch.cuda.is_available() and torch.cuda.is_bf16_supported())
+    assert isinstance(native_bfloat16("cpu"), bool)
+    assert native_bfloat16("meta") is False
+
+
 def test_float16_overflow_steps_are_skipped_not_fatal(monkeypatch):
     # regression: FiniteLossGuard checked the scaled gradients and raised on the
     # overflowing steps that GradScaler skips; an oversized initial scale makes the

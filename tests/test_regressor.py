@@ -68,7 +68,10 @@ def test_normalize_y_false_trains_on_raw_targets(data):
 def test_multi_output(data):
     X, y = data
     Y = np.c_[y, -2 * y, np.ones_like(y)]  # a constant output has scale 1
-    reg = tiny(max_epochs=6, lr=5e-3).fit(X, Y)
+    # float32 training on every machine: the 0.25 bound on the constant output is
+    # tight for 6 epochs, and bfloat16 training (mixed_precision="auto" on a CPU
+    # with bfloat16 instructions) took one of 240 predictions to 1.2501
+    reg = tiny(max_epochs=6, lr=5e-3, mixed_precision=None).fit(X, Y)
     pred = reg.predict(X)
     assert pred.shape == (len(X), 3) and reg.n_outputs_ == 3
     assert np.corrcoef(pred[:, 0], -pred[:, 1])[0, 1] > 0.9
