@@ -2,24 +2,27 @@
 
 The GUE transcription-factor tasks of the shared data (human tf/0-2, mouse/0 and
 mouse/2) on their full training sets, plus the tasks the default must not lose
-on (prom_core_all, prom_300_tata, splice junctions, Oct4/MafK). Two stages:
+on (prom_core_all, prom_300_tata, splice junctions, Oct4/MafK).
 
-``--stage dev``
-    every candidate in ``--configs``, fitted on the training split and scored
-    on the dev split (GUE's own; for janggu and splice a seeded 10 % of the
-    training split), over ``--seeds`` seeds; differences are paired by seed
-    against ``default``. The tuned k-mer peer picks k in {4, 5, 6} and C in
-    {0.01, 0.1, 1, 10} on the same dev split.
-``--stage test``
-    the chosen settings (and the default and tuned k-mer peer), refitted on the
-    training split alone and scored once on the official test split.
+Each model (a config and a seed) is fitted once on the training split and its
+class probabilities on the dev split (GUE's own; for janggu and splice a seeded
+10 % of the training split, left out of training) and on the official test
+split are both recorded. ``--stage dev`` prints the dev tables, from which
+settings are chosen; ``--stage test`` prints the test split, to be run once the
+choice is made. The tuned k-mer peer picks k in {4, 5, 6} and C in {0.01, 0.1,
+1, 10} on the same dev split, then is refitted on the training split.
 
 Per-sequence probabilities are stored, so seed ensembles (the mean of the
 seeds' probabilities) need no refit. Runs resume from
-``benchmarks/results/tf_accuracy.jsonl``.
+``benchmarks/results/tf_accuracy.jsonl``; two processes with disjoint
+``--configs`` / ``--seeds`` / ``--tasks`` may append to it side by side.
 
-    python benchmarks/bench_tf_accuracy.py --stage dev --configs default,strands --seeds 2
-    python benchmarks/bench_tf_accuracy.py --stage test --configs default,strands --seeds 3
+    python benchmarks/bench_tf_accuracy.py --configs default,strands --seeds 0,1
+    python benchmarks/bench_tf_accuracy.py --configs default,strands --seeds 0,1,2 --stage test
+
+``previous`` is the 0.1 default (element-wise dropout, float32 training): run
+it with ``PYTHONPATH`` pointing at a checkout of commit 7b4de34, e.g.
+``git worktree add /tmp/v01 7b4de34``; the script refuses otherwise.
 
 A rerun with the same arguments only prints the tables from the recorded runs.
 """
@@ -29,6 +32,7 @@ import base64
 import sys
 import time
 import zlib
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -58,6 +62,7 @@ PUBLISHED = {  # DNABERT-2 and NT-2500M-multi test MCC x 100 (../shared/data/REA
     "gue/mouse/0": (56.76, 63.31),
 }
 CONFIGS = {
+    "previous": {},
     "default": {},
     "strands": {"strand_augment": True, "strand_average": True},
     "average": {"strand_average": True},
@@ -73,20 +78,19 @@ CONFIGS = {
 }
 
 
-def splits(task, stage):
-    """(train X, train y, eval X, eval y) for ``stage`` "dev" or "test"."""
+def splits(task):
+    """(train X, train y, {"dev": (X, y), "test": (X, y)}) of ``task``."""
     X, y = load_shared(task, "train")
     y = np.asarray(y)
+    X_test, y_test = load_shared(task, "test")
+    test = (X_test, np.asarray(y_test))
     if task.startswith("gue/"):
-        X_eval, y_eval = load_shared(task, stage)
-        return X, y, X_eval, np.asarray(y_eval)
-    # no dev split: a seeded 10 % of the training split; test stays the official one
+        X_dev, y_dev = load_shared(task, "dev")
+        return X, y, {"dev": (X_dev, np.asarray(y_dev)), "test": test}
+    # no dev split: a seeded 10 % of the training split, left out of training
     perm = np.random.default_rng(0).permutation(len(X))
     dev, train = perm[: len(X) // 10], perm[len(X) // 10 :]
-    if stage == "dev":
-        return [X[i] for i in train], y[train], [X[i] for i in dev], y[dev]
-    X_test, y_test = load_shared(task, "test")
-    return [X[i] for i in train], y[train], X_test, np.asarray(y_test)
+    return [X[i] for i in train], y[train], {"dev": ([X[i] for i in dev], y[dev]), "test": test}
 
 
 def _pack(proba):
@@ -98,76 +102,81 @@ def _unpack(text, n_classes):
     return raw.reshape(-1, n_classes) / 65535
 
 
-def scored(model, X, y, X_eval, y_eval):
+def scored(model, X, y, evaluation):
+    """Fit ``model`` on (X, y); accuracy, MCC and probabilities on each evaluation split."""
     start = time.perf_counter()
     model.fit(X, y)
-    fit_s = time.perf_counter() - start
-    proba = model.predict_proba(X_eval)
-    predicted = model.classes_[proba.argmax(axis=1)]
-    return {
-        "accuracy": accuracy_score(y_eval, predicted),
-        "mcc": matthews_corrcoef(y_eval, predicted),
-        "proba": _pack(proba),
-        "classes": np.asarray(model.classes_).tolist(),
-        "fit_s": fit_s,
-        "n_fit": len(y),
-    }
+    record = {"fit_s": time.perf_counter() - start, "n_fit": len(y)}
+    record["classes"] = np.asarray(model.classes_).tolist()
+    for stage, (X_eval, y_eval) in evaluation.items():
+        proba = model.predict_proba(X_eval)
+        predicted = model.classes_[proba.argmax(axis=1)]
+        record[stage] = {
+            "accuracy": accuracy_score(y_eval, predicted),
+            "mcc": matthews_corrcoef(y_eval, predicted),
+            "proba": _pack(proba),
+        }
+    return record
 
 
-def tuned_kmer(X, y, X_eval, y_eval, task, runs):
-    """k and C chosen on the dev split (recorded), then scored on ``X_eval``."""
-    X_tr, y_tr, X_dev, y_dev = splits(task, "dev")
-    choice = runs.run(
-        lambda: {
-            "best": max(
-                ((k, C) for k in (4, 5, 6) for C in (0.01, 0.1, 1.0, 10.0)),
-                key=lambda p: (
-                    make_pipeline(KmerEncoder(k=p[0]), LogisticRegression(C=p[1], max_iter=3000))
-                    .fit(X_tr, y_tr)
-                    .score(X_dev, y_dev)
-                ),
+def _kmer_model(k, C):
+    return make_pipeline(KmerEncoder(k=k), LogisticRegression(C=C, max_iter=3000))
+
+
+def tuned_kmer(X, y, evaluation):
+    """k and C chosen on the dev split, then the model fitted on (X, y) and scored."""
+    X_dev, y_dev = evaluation["dev"]
+    grid = [(k, C) for k in (4, 5, 6) for C in (0.01, 0.1, 1.0, 10.0)]
+    dev_accuracy = [_kmer_model(k, C).fit(X, y).score(X_dev, y_dev) for k, C in grid]
+    k, C = grid[int(np.argmax(dev_accuracy))]
+    return {**scored(_kmer_model(k, C), X, y, evaluation), "k": k, "C": C}
+
+
+def _check_code(config):
+    """``previous`` must run the 0.1 code, every other config this checkout's."""
+    previous = AttnGenClassifier().get_params()["mixed_precision"] is None
+    if (config == "previous") != previous:
+        raise SystemExit(
+            f"config {config!r} needs "
+            + (
+                "the 0.1 code on PYTHONPATH (see the docstring)."
+                if config == "previous"
+                else "this checkout's code, not the 0.1 code on PYTHONPATH."
             )
-        },
-        task=task,
-        model="kmer_choice",
-    )["best"]
-    model = make_pipeline(KmerEncoder(k=choice[0]), LogisticRegression(C=choice[1], max_iter=3000))
-    return {**scored(model, X, y, X_eval, y_eval), "k": choice[0], "C": choice[1]}
+        )
+
+
+def _attngen(config, seed, X, y, evaluation):
+    model = AttnGenClassifier(random_state=seed, verbose=0, **CONFIGS[config])
+    return scored(model, X, y, evaluation)
 
 
 def collect(args, runs):
     results = {}
     tasks = args.tasks.split(",")
+    seeds = [int(seed) for seed in args.seeds.split(",")]
+    configs = args.configs.split(",")
     for task in tasks:
-        data = splits(task, args.stage)
-        results[task, "kmer"] = [
-            runs.run(
-                lambda data=data, task=task: tuned_kmer(*data, task, runs),
-                task=task,
-                stage=args.stage,
-                model="kmer_tuned",
-            )
-        ]
-        for config in args.configs.split(","):
-            results[task, config] = [
-                runs.run(
-                    lambda data=data, config=config, seed=seed: scored(
-                        AttnGenClassifier(random_state=seed, verbose=0, **CONFIGS[config]), *data
-                    ),
-                    task=task,
-                    stage=args.stage,
-                    model="attngen",
-                    config=config,
-                    seed=seed,
-                )
-                for seed in range(args.seeds)
+        X, y, evaluation = splits(task)
+        if not args.no_kmer:
+            results[task, "kmer"] = [
+                runs.run(partial(tuned_kmer, X, y, evaluation), task=task, model="kmer_tuned")
             ]
+        for config in configs:
+            results[task, config] = []
+            for seed in seeds:
+                key = dict(task=task, model="attngen", config=config, seed=seed)
+                if runs.find(**key) is None:
+                    _check_code(config)
+                results[task, config].append(
+                    runs.run(partial(_attngen, config, seed, X, y, evaluation), **key)
+                )
     return tasks, results
 
 
-def _ensemble_mcc(records, y_eval):
+def _ensemble_mcc(records, y_eval, stage):
     classes = np.asarray(records[0]["classes"])
-    proba = np.mean([_unpack(r["proba"], len(classes)) for r in records], axis=0)
+    proba = np.mean([_unpack(r[stage]["proba"], len(classes)) for r in records], axis=0)
     return 100 * matthews_corrcoef(y_eval, classes[proba.argmax(axis=1)])
 
 
@@ -182,29 +191,32 @@ def report(args, tasks, results):
         + ") | DNABERT-2 | NT-2500M |"
     )
     print("|---|---:|---:|" + "---:|" * (2 * len(configs) + 2))
+    stage = args.stage
     for task in tasks:
         kmer = results[task, "kmer"][0]
-        y_eval = np.asarray(splits(task, args.stage)[3])
-        reference = np.array([100 * r["mcc"] for r in results[task, "default"]])
+        y_eval = splits(task)[2][stage][1]
+        reference = np.array([100 * r[stage]["mcc"] for r in results[task, configs[0]]])
         cells, ensembles = [], []
         for config in configs:
-            mcc = np.array([100 * r["mcc"] for r in results[task, config]])
+            mcc = np.array([100 * r[stage]["mcc"] for r in results[task, config]])
             cell = f"{mcc.mean():.2f} ± {mcc.std(ddof=1) if len(mcc) > 1 else 0:.2f}"
-            if config != "default":
-                delta = mcc - reference
-                cell += f" ({delta.mean():+.2f})"
+            if config != configs[0] and len(mcc) == len(reference):
+                cell += f" ({(mcc - reference).mean():+.2f})"
             cells.append(cell)
-            ensembles.append(f"{_ensemble_mcc(results[task, config], y_eval):.2f}")
+            ensembles.append(f"{_ensemble_mcc(results[task, config], y_eval, stage):.2f}")
         published = PUBLISHED.get(task, ("-", "-"))
         print(
-            f"| {task} | {kmer['n_fit']:,} | {100 * kmer['mcc']:.2f} ({kmer['k']}, {kmer['C']:g}) "
-            f"| "
+            f"| {task} | {kmer['n_fit']:,} | "
+            f"{100 * kmer[stage]['mcc']:.2f} ({kmer['k']}, {kmer['C']:g}) | "
             + " | ".join(cells)
             + " | "
             + " | ".join(ensembles)
             + f" | {published[0]} | {published[1]} |"
         )
-    print("\nMCC x 100, mean ± sd over seeds; (Δ) paired by seed against default.")
+    print(
+        f"\nMCC x 100 on the {stage} split, mean ± sd over seeds; (Δ) paired by seed against "
+        f"{configs[0]}."
+    )
 
 
 def main():
@@ -212,10 +224,13 @@ def main():
     parser.add_argument("--stage", choices=("dev", "test"), default="dev")
     parser.add_argument("--tasks", default=",".join(TF_TASKS + CONTROL_TASKS))
     parser.add_argument("--configs", default="default,strands")
-    parser.add_argument("--seeds", type=int, default=2)
+    parser.add_argument("--seeds", default="0,1", help="comma-separated seeds")
+    parser.add_argument("--no-kmer", action="store_true", help="leave the k-mer peer out")
     args = parser.parse_args()
     runs = Runs("tf_accuracy")
-    report(args, *collect(args, runs))
+    tasks, results = collect(args, runs)
+    if not args.no_kmer:
+        report(args, tasks, results)
 
 
 if __name__ == "__main__":
