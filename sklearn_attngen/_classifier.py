@@ -322,9 +322,13 @@ class AttnGenClassifier(AttnGenMixin, DNAClassifierBase):
         weight trains on the clean batch plus this weight times
         ``KL(p_clean || p_masked)`` (saliency-guided training, Ismail et al.
         2021); it doubles the cost of a training step.
-    max_epochs : int, default=8
+    max_epochs : int or "auto", default="auto"
+        Epochs of training. ``"auto"``: 8, or on smaller data as many as make
+        1,000 optimizer steps (at most 64: 48 epochs for 2,600 sequences in
+        batches of 128); ``partial_fit`` trains 8 epochs a call.
     lr : float, default=2e-3
-        Peak learning rate; a cosine schedule decays it over ``max_epochs``.
+        Peak learning rate; a cosine schedule decays it over the epochs of
+        each ``fit`` call.
     batch_size : int, default=128
     optimizer : torch optimizer class, default=torch.optim.AdamW
     criterion : torch loss class, default=torch.nn.CrossEntropyLoss
@@ -433,7 +437,7 @@ class AttnGenClassifier(AttnGenMixin, DNAClassifierBase):
         mask_warmup=1,
         mask_ramp=2,
         mask_consistency=0.0,
-        max_epochs=8,
+        max_epochs="auto",
         lr=2e-3,
         batch_size=128,
         optimizer=torch.optim.AdamW,

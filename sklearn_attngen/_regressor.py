@@ -236,9 +236,13 @@ class AttnGenRegressor(AttnGenMixin, DNARegressorBase):
     mask_consistency : float, default=0.0
         A positive weight trains on the clean batch plus this weight times the
         mean squared difference between the clean and the masked outputs.
-    max_epochs : int, default=8
+    max_epochs : int or "auto", default="auto"
+        Epochs of training. ``"auto"``: 8, or on smaller data as many as make
+        1,000 optimizer steps (at most 64: 48 epochs for 2,600 sequences in
+        batches of 128); ``partial_fit`` trains 8 epochs a call.
     lr : float, default=2e-3
-        Peak learning rate; a cosine schedule decays it over ``max_epochs``.
+        Peak learning rate; a cosine schedule decays it over the epochs of
+        each ``fit`` call.
     batch_size : int, default=128
     optimizer : torch optimizer class, default=torch.optim.AdamW
     criterion : torch loss class, default=torch.nn.MSELoss
@@ -317,7 +321,7 @@ class AttnGenRegressor(AttnGenMixin, DNARegressorBase):
         mask_warmup=1,
         mask_ramp=2,
         mask_consistency=0.0,
-        max_epochs=8,
+        max_epochs="auto",
         lr=2e-3,
         batch_size=128,
         optimizer=torch.optim.AdamW,
