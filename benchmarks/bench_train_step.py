@@ -20,9 +20,20 @@ float32 matrix product (2048 x 2048) is timed beside it, as the peak a
 well-fed kernel reaches on this machine.
 
 Each variant is timed in ``--repeats`` rounds of ``--steps`` steps; the median
-round is reported. Run it on a quiet machine (``uptime`` load under 1):
+round is reported.
+
+``--fit`` times whole ``fit`` calls instead, on ``--n-samples`` random 101-nt
+sequences for ``--epochs`` epochs, each model in turn in ``--repeats`` rounds:
+``AttnGenClassifier()`` against the same estimator with 0.1's network and
+settings (``mixed_precision=None``, element-wise dropout and the padding
+multiplies, a random positional start, ``saliency_`` over every training
+sequence). Both include everything ``fit`` does: encoding, the epochs and the
+``saliency_`` pass.
+
+Run it on a quiet machine (``uptime`` load under 1):
 
     OMP_NUM_THREADS=1 python benchmarks/bench_train_step.py
+    OMP_NUM_THREADS=1 python benchmarks/bench_train_step.py --fit
 """
 
 import argparse
@@ -32,11 +43,36 @@ import statistics
 import time
 from pathlib import Path
 
+import numpy as np
 import torch
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
-from sklearn_attngen._modules import AttnGenNet
+from sklearn_attngen import AttnGenClassifier, _attngen
+from sklearn_attngen._modules import AttnGenNet, padding_mask
+
+
+class Net01(AttnGenNet):
+    """AttnGenNet as in 0.1: element-wise dropout, a random positional start, and
+    the padding multiplies on every batch."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for block in self.blocks:
+            block.dropout = nn.Dropout(block.dropout.p)
+        if self.position is not None:
+            nn.init.normal_(self.position.weight)
+
+    def attention_logits_one_hot(self, x, lengths):
+        mask = padding_mask(x[:, 0], lengths)
+        h = self.stem(x)
+        if self.position is not None:
+            h = h + self.position.weight[: x.shape[2]].T[None]
+        keep = mask[:, None, :].to(h.dtype)
+        for block in self.blocks:
+            h = block(h * keep)
+        h = (h * keep).transpose(1, 2)
+        return h, self.score(h).masked_fill(~mask[..., None], float("-inf")), mask
 
 
 def clock_ghz():
@@ -45,28 +81,14 @@ def clock_ghz():
     return float(found.group(1)) / 1000 if found else None
 
 
-def network(variant, length):
+def step_function(variant, size, length):
     torch.manual_seed(0)
-    net = AttnGenNet(2, length)
-    if variant == "0.1":
-        for block in net.blocks:
-            block.dropout = nn.Dropout(block.dropout.p)
-    return net
-
-
-def batch(variant, size, length):
+    net = (Net01 if variant == "0.1" else AttnGenNet)(2, length)
+    optimizer = torch.optim.AdamW(net.parameters(), lr=2e-3)
     generator = torch.Generator().manual_seed(0)
     codes = torch.randint(0, 4, (size, length), dtype=torch.uint8, generator=generator)
     lengths = torch.full((size,), length)
-    if variant == "0.1":  # 0.1 multiplied by the padding mask on every batch
-        lengths[0] -= 1
-    return codes, lengths, torch.randint(0, 2, (size,), generator=generator)
-
-
-def step_function(variant, size, length):
-    net = network(variant, length)
-    optimizer = torch.optim.AdamW(net.parameters(), lr=2e-3)
-    codes, lengths, y = batch(variant, size, length)
+    y = torch.randint(0, 2, (size,), generator=generator)
     bfloat16 = variant == "0.2 default"
 
     def step():
@@ -109,6 +131,48 @@ def matmul_flops(repeats):
     return 2 * 2048**3 / statistics.median(times)
 
 
+def fit_speeds(args):
+    rng = np.random.default_rng(0)
+    letters = np.frombuffer(b"ACGT", dtype=np.uint8)
+    X = [row.tobytes().decode() for row in letters[rng.integers(0, 4, (args.n_samples, 101))]]
+    y = rng.integers(0, 2, args.n_samples)
+    models = {
+        "0.1": dict(module=Net01, mixed_precision=None),
+        "0.2 default": {},
+    }
+    speeds = {name: [] for name in models}
+    # the first fit in a process pays one-off imports and set-up (seconds): not timed
+    AttnGenClassifier(max_epochs=1, verbose=0).fit(X[:256], y[:256])
+    for _ in range(args.repeats):
+        for name, params in models.items():
+            clf = AttnGenClassifier(max_epochs=args.epochs, verbose=0, random_state=0, **params)
+            profile = _attngen.SALIENCY_PROFILE_SEQUENCES
+            if name == "0.1":  # 0.1 averaged saliency_ over every training sequence
+                _attngen.SALIENCY_PROFILE_SEQUENCES = args.n_samples
+            start = time.perf_counter()
+            try:
+                clf.fit(X, y)
+            finally:
+                _attngen.SALIENCY_PROFILE_SEQUENCES = profile
+            speeds[name].append(args.n_samples * args.epochs / (time.perf_counter() - start))
+            print(f"  {name}: {speeds[name][-1]:.0f} seq/s", flush=True)
+    ratios = [new / old for new, old in zip(speeds["0.2 default"], speeds["0.1"], strict=True)]
+    print(
+        f"\nfit on {args.n_samples:,} x 101 nt, {args.epochs} epochs, {torch.get_num_threads()} "
+        "thread(s)\n\n| model | seq/s (median) | rounds |\n|---|---:|---|"
+    )
+    for name, values in speeds.items():
+        print(
+            f"| {name} | {statistics.median(values):.0f} "
+            f"| {', '.join(f'{v:.0f}' for v in values)} |"
+        )
+    print(
+        f"\n0.2 default / 0.1: median {statistics.median(ratios):.2f}x "
+        f"(rounds {', '.join(f'{r:.2f}' for r in ratios)}); "
+        f"load average {os.getloadavg()[0]:.2f} at end"
+    )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--batch-size", type=int, default=128)
@@ -116,7 +180,12 @@ def main():
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--ghz", type=float, default=None)
+    parser.add_argument("--fit", action="store_true", help="time whole fit calls")
+    parser.add_argument("--n-samples", type=int, default=10_000)
+    parser.add_argument("--epochs", type=int, default=8)
     args = parser.parse_args()
+    if args.fit:
+        return fit_speeds(args)
     threads = torch.get_num_threads()
     ghz = args.ghz or clock_ghz()
     peak = threads * ghz * 1e9 * 64 if ghz else None
