@@ -84,12 +84,14 @@ def clock_ghz():
 def step_function(variant, size, length):
     torch.manual_seed(0)
     net = (Net01 if variant == "0.1" else AttnGenNet)(2, length)
+    if variant.endswith("torch.compile"):
+        net = torch.compile(net)
     optimizer = torch.optim.AdamW(net.parameters(), lr=2e-3)
     generator = torch.Generator().manual_seed(0)
     codes = torch.randint(0, 4, (size, length), dtype=torch.uint8, generator=generator)
     lengths = torch.full((size,), length)
     y = torch.randint(0, 2, (size,), generator=generator)
-    bfloat16 = variant == "0.2 default"
+    bfloat16 = variant.startswith("0.2 default")
 
     def step():
         optimizer.zero_grad()
@@ -180,6 +182,13 @@ def main():
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--ghz", type=float, default=None)
+    parser.add_argument(
+        "--more-batch-sizes",
+        type=lambda text: [int(v) for v in text.split(",")] if text else [],
+        default=[256],
+        help="the default step at these batch sizes too (comma-separated)",
+    )
+    parser.add_argument("--compile", action="store_true", help="add a torch.compile variant")
     parser.add_argument("--fit", action="store_true", help="time whole fit calls")
     parser.add_argument("--n-samples", type=int, default=10_000)
     parser.add_argument("--epochs", type=int, default=8)
@@ -205,19 +214,30 @@ def main():
         "| rounds (seq/s) |"
     )
     print("|---:|---|---:|---:|---:|---:|---:|---|")
+    variants = [("0.1", args.batch_size), ("0.2 float32", args.batch_size)]
+    variants += [("0.2 default", size) for size in (args.batch_size, *args.more_batch_sizes)]
+    if args.compile:
+        variants.append(("0.2 default, torch.compile", args.batch_size))
     for length in (int(v) for v in args.lengths.split(",")):
         reference = None
-        for variant in ("0.1", "0.2 float32", "0.2 default"):
-            step = step_function(variant, args.batch_size, length)
-            flops = flops_per_step(step)
+        # the same convolutions and products in every variant: counted once, eagerly
+        flops_per_sequence = flops_per_step(step_function("0.1", 8, length)) / 8
+        for variant, size in variants:
+            step = step_function(variant, size, length)
+            flops = flops_per_sequence * size
+            if variant.endswith("torch.compile"):
+                start = time.perf_counter()
+                step()
+                print(f"(torch.compile: first step {time.perf_counter() - start:.0f} s)")
             seconds, rounds = seconds_per_step(step, args.steps, args.repeats)
-            speed = args.batch_size / seconds
+            speed = size / seconds
             reference = reference or speed
+            variant = variant if size == args.batch_size else f"{variant}, batch {size}"
             share = f"{100 * flops / seconds / peak:.1f}" if peak else "-"
             print(
                 f"| {length} | {variant} | {speed:.0f} | {speed / reference:.2f}x "
                 f"| {flops / 1e9:.2f} | {flops / seconds / 1e9:.1f} | {share} "
-                f"| {', '.join(f'{args.batch_size / r:.0f}' for r in rounds)} |",
+                f"| {', '.join(f'{size / r:.0f}' for r in rounds)} |",
                 flush=True,
             )
     print(f"\nload average {os.getloadavg()[0]:.2f} at end")
