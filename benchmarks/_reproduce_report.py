@@ -11,25 +11,27 @@ import zlib
 from collections import defaultdict
 
 import numpy as np
+from _table import generated_blocks
 from scipy import stats
 from sklearn.utils import Bunch
 
 # Matthews correlation x 100 on the GUE test sets, as published in the DNABERT-2
-# paper's GUE results table. The original could not be opened from the machine this was
-# written on; the values were taken from a copy of that table quoted in another paper's
-# notes, and the DNABERT-2 row matches the paper as we remember it. NT-2500M is the
-# Nucleotide Transformer 2.5B row of that copy (which NT-2500M variant was not stated).
+# paper's Table 6; the values of ../shared/data/README.md, checked there against a
+# cell-by-cell extraction of that table (until 0.2 the NT column here came from a
+# second-hand copy, with other values). NT-2500M-multi: the Nucleotide Transformer 2.5B
+# multi-species model.
 PUBLISHED_MCC = {
-    "gue/tf/0": {"DNABERT-2 (117M)": 71.99, "NT-2500M": 66.31},
-    "gue/tf/1": {"DNABERT-2 (117M)": 76.06, "NT-2500M": 68.30},
-    "gue/tf/2": {"DNABERT-2 (117M)": 66.52, "NT-2500M": 58.70},
-    "gue/prom/prom_core_all": {"DNABERT-2 (117M)": 69.37, "NT-2500M": 67.39},
+    "gue/tf/0": {"DNABERT-2 (117M)": 71.99, "NT-2500M-multi": 66.64},
+    "gue/tf/1": {"DNABERT-2 (117M)": 76.06, "NT-2500M-multi": 70.28},
+    "gue/tf/2": {"DNABERT-2 (117M)": 66.52, "NT-2500M-multi": 58.72},
+    "gue/prom/prom_core_all": {"DNABERT-2 (117M)": 69.37, "NT-2500M-multi": 70.33},
+    "gue/prom/prom_300_tata": {"DNABERT-2 (117M)": 71.59, "NT-2500M-multi": 79.43},
+    "gue/mouse/0": {"DNABERT-2 (117M)": 56.76, "NT-2500M-multi": 63.31},
 }
 PUBLISHED_SOURCE = (
     "Zhou et al., *DNABERT-2: Efficient Foundation Model and Benchmark for Multi-Species "
-    "Genome*, ICLR 2024, arXiv:2306.15006, GUE results table (MCC x 100; models fine-tuned "
-    "on the full training sets), transcribed from a second-hand copy of the table: check "
-    "the original before quoting"
+    "Genome*, ICLR 2024, arXiv:2306.15006, Table 6 (MCC x 100; models fine-tuned on the "
+    "full training sets), as checked cell by cell in the shared data's README"
 )
 MODEL_NAMES = {"kmer": "6-mer + LR", "cnn": "GB CNN", "attngen": "AttnGen"}
 METRICS = ("accuracy", "mcc", "roc_auc")
@@ -841,5 +843,6 @@ def write_report(records, datasets, cfg, path, *, command, results):
                 md += [f"![perturbation](_static/{path.stem}/{made['perturbation'].name})", ""]
             if title.startswith("Convergence") and "convergence" in made:
                 md += [f"![convergence](_static/{path.stem}/{made['convergence'].name})", ""]
+    md += [f"\n{block}" for block in generated_blocks(path)]  # other scripts' sections
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(md))

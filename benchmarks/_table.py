@@ -1,6 +1,11 @@
-"""Markdown table cells summarising the recorded runs of one setting (see ``_runs.py``)."""
+"""Markdown for the reports: table cells over recorded runs (see ``_runs.py``), and
+generated blocks that one script owns inside a report another script writes."""
+
+import re
 
 import numpy as np
+
+_BLOCK = re.compile(r"<!-- (\S+): start -->.*?<!-- \1: end -->", re.DOTALL)
 
 
 def metric_cells(records, metrics, *, scale=1, digits=1):
@@ -16,3 +21,27 @@ def metric_cells(records, metrics, *, scale=1, digits=1):
         cells.append(f"{values.mean():.{digits}f}{sd}")
     cells.append(f"{np.mean([r['fit_s'] for r in records]):.0f}")
     return " | ".join(cells) + " |"
+
+
+def write_block(path, name, lines):
+    """Put ``lines`` between ``name``'s start and end markers in ``path``.
+
+    The block replaces the one already there, or is appended; the rest of the
+    file is left as it is.
+    """
+    start, end = f"<!-- {name}: start -->", f"<!-- {name}: end -->"
+    block = "\n".join([start, "", *lines, "", end])
+    text = path.read_text() if path.exists() else ""
+    if start in text:
+        head, rest = text.split(start, 1)
+        text = head + block + rest.split(end, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    path.write_text(text)
+
+
+def generated_blocks(path):
+    """The blocks of ``path`` written by :func:`write_block`, to keep on rewriting it."""
+    if not path.exists():
+        return []
+    return [match.group(0) for match in _BLOCK.finditer(path.read_text())]

@@ -41,10 +41,13 @@ from sklearn.metrics import accuracy_score, matthews_corrcoef
 from sklearn.pipeline import make_pipeline
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _reproduce_report import PUBLISHED_MCC
 from _runs import Runs, machine
 from _shared_data import load_shared
+from _table import write_block
 
 from sklearn_attngen import AttnGenClassifier, KmerEncoder
+from sklearn_attngen.evaluation import paired_bootstrap_test
 
 TF_TASKS = ("gue/tf/0", "gue/tf/1", "gue/tf/2", "gue/mouse/0", "gue/mouse/2")
 CONTROL_TASKS = (
@@ -53,13 +56,8 @@ CONTROL_TASKS = (
     "uci_splice_junction",
     "janggu_oct4_vs_mafk",
 )
-PUBLISHED = {  # DNABERT-2 and NT-2500M-multi test MCC x 100 (../shared/data/README.md)
-    "gue/tf/0": (71.99, 66.64),
-    "gue/tf/1": (76.06, 70.28),
-    "gue/tf/2": (66.52, 58.72),
-    "gue/prom/prom_core_all": (69.37, 70.33),
-    "gue/prom/prom_300_tata": (71.59, 79.43),
-    "gue/mouse/0": (56.76, 63.31),
+PUBLISHED = {  # DNABERT-2 and NT-2500M-multi test MCC x 100 (the reproduction report's)
+    task: tuple(scores.values()) for task, scores in PUBLISHED_MCC.items()
 }
 CONFIGS = {
     "previous": {},
@@ -167,6 +165,8 @@ def collect(args, runs):
             for seed in seeds:
                 key = dict(task=task, model="attngen", config=config, seed=seed)
                 if runs.find(**key) is None:
+                    if args.recorded_only:
+                        continue
                     _check_code(config)
                 results[task, config].append(
                     runs.run(partial(_attngen, config, seed, X, y, evaluation), **key)
@@ -180,43 +180,76 @@ def _ensemble_mcc(records, y_eval, stage):
     return 100 * matthews_corrcoef(y_eval, classes[proba.argmax(axis=1)])
 
 
+def _mcc_cell(records, stage, reference=None):
+    mcc = np.array([100 * r[stage]["mcc"] for r in records])
+    cell = f"{mcc.mean():.2f} ± {mcc.std(ddof=1):.2f}" if len(mcc) > 1 else f"{mcc[0]:.2f}"
+    cell += f" ({len(mcc)})"
+    if reference is not None:
+        seeds = {r["seed"]: 100 * r[stage]["mcc"] for r in reference}
+        paired = [100 * r[stage]["mcc"] - seeds[r["seed"]] for r in records if r["seed"] in seeds]
+        if paired:
+            cell += f" [{np.mean(paired):+.2f}]"
+    return cell
+
+
+def _against_kmer(records, kmer, y_eval, stage):
+    """MCC difference of the seeds' mean to the k-mer peer, its 95 % interval and p over
+    test sequences (paired bootstrap within classes)."""
+    classes = np.asarray(records[0]["classes"])
+    predicted = [classes[_unpack(r[stage]["proba"], len(classes)).argmax(1)] for r in records]
+    peer = classes[_unpack(kmer[stage]["proba"], len(classes)).argmax(1)]
+    mcc = paired_bootstrap_test(y_eval, np.array(predicted), peer, random_state=0).mcc
+    p = "< 0.001" if mcc.pvalue < 0.001 else f"{mcc.pvalue:.3f}"
+    return f"{100 * mcc.difference:+.2f} [{100 * mcc.ci_low:+.2f}, {100 * mcc.ci_high:+.2f}], p {p}"
+
+
 def report(args, tasks, results):
-    print(f"\n{machine()}\nstage: {args.stage}\n")
-    configs = args.configs.split(",")
-    print(
+    """The table of ``args.stage`` as markdown lines."""
+    stage, configs = args.stage, args.configs.split(",")
+    reference = configs[0]
+    md = [
+        f"{machine()}; stage: {stage}",
+        "",
         "| task | n train | tuned k-mer (k, C) | "
         + " | ".join(configs)
-        + " | ensemble of seeds ("
-        + ", ".join(configs)
-        + ") | DNABERT-2 | NT-2500M |"
-    )
-    print("|---|---:|---:|" + "---:|" * (2 * len(configs) + 2))
-    stage = args.stage
+        + " | default minus k-mer | seed ensemble (default) | DNABERT-2 | NT-2500M-multi |",
+        "|---|---:|---:|" + "---:|" * (len(configs) + 4),
+    ]
     for task in tasks:
         kmer = results[task, "kmer"][0]
         y_eval = splits(task)[2][stage][1]
-        reference = np.array([100 * r[stage]["mcc"] for r in results[task, configs[0]]])
-        cells, ensembles = [], []
-        for config in configs:
-            mcc = np.array([100 * r[stage]["mcc"] for r in results[task, config]])
-            cell = f"{mcc.mean():.2f} ± {mcc.std(ddof=1) if len(mcc) > 1 else 0:.2f}"
-            if config != configs[0] and len(mcc) == len(reference):
-                cell += f" ({(mcc - reference).mean():+.2f})"
-            cells.append(cell)
-            ensembles.append(f"{_ensemble_mcc(results[task, config], y_eval, stage):.2f}")
+        cells = [
+            _mcc_cell(
+                results[task, config],
+                stage,
+                None if config == reference else results[task, reference],
+            )
+            if results[task, config]
+            else "-"
+            for config in configs
+        ]
+        default = results.get((task, "default")) or []
+        versus = _against_kmer(default, kmer, y_eval, stage) if default else "-"
+        ensemble = f"{_ensemble_mcc(default, y_eval, stage):.2f}" if len(default) > 1 else "-"
         published = PUBLISHED.get(task, ("-", "-"))
-        print(
+        md.append(
             f"| {task} | {kmer['n_fit']:,} | "
             f"{100 * kmer[stage]['mcc']:.2f} ({kmer['k']}, {kmer['C']:g}) | "
             + " | ".join(cells)
-            + " | "
-            + " | ".join(ensembles)
-            + f" | {published[0]} | {published[1]} |"
+            + f" | {versus} | {ensemble} | {published[0]} | {published[1]} |"
         )
-    print(
-        f"\nMCC x 100 on the {stage} split, mean ± sd over seeds; (Δ) paired by seed against "
-        f"{configs[0]}."
-    )
+    md += [
+        "",
+        f"MCC x 100 on the {stage} split: mean ± sample sd over seeds (number of seeds); "
+        f"[Δ] the mean difference to {reference}, paired by seed. default minus k-mer: the "
+        "difference of the default's seed-mean MCC to the tuned k-mer peer's, its 95 % "
+        "interval and p over the sequences of the split (paired bootstrap within classes, "
+        "2,000 resamples; `sklearn_attngen.evaluation.paired_bootstrap_test`). Seed "
+        "ensemble: the mean of the default's seeds' probabilities. DNABERT-2 and "
+        "NT-2500M-multi: published test MCC (Zhou et al. 2024, Table 6; fine-tuned "
+        "pretrained transformers).",
+    ]
+    return md
 
 
 def main():
@@ -226,11 +259,20 @@ def main():
     parser.add_argument("--configs", default="default,strands")
     parser.add_argument("--seeds", default="0,1", help="comma-separated seeds")
     parser.add_argument("--no-kmer", action="store_true", help="leave the k-mer peer out")
+    parser.add_argument(
+        "--recorded-only", action="store_true", help="fit nothing: report the recorded runs"
+    )
+    parser.add_argument("--report", type=Path, help="also write the table into this file")
     args = parser.parse_args()
     runs = Runs("tf_accuracy")
     tasks, results = collect(args, runs)
-    if not args.no_kmer:
-        report(args, tasks, results)
+    if args.no_kmer:
+        return
+    md = report(args, tasks, results)
+    print("\n" + "\n".join(md))
+    if args.report:
+        command = "python benchmarks/bench_tf_accuracy.py " + " ".join(sys.argv[1:])
+        write_block(args.report, "bench_tf_accuracy.py", [f"Generated by `{command}`.", "", *md])
 
 
 if __name__ == "__main__":
