@@ -61,6 +61,9 @@ TIGHT_PARAMS = dict(
     mask_ramp=1,
     verbose=0,
     random_state=0,
+    # float32: half batches in bfloat16 (mixed_precision="auto" on a CPU with bfloat16
+    # instructions) round differently from whole ones, by more than this test allows
+    mixed_precision=None,
 )
 # The default recipe (batch norm, dropout, shuffling, cosine schedule), smaller,
 # with a fixed validation split; trained from a SequenceMemmap.
