@@ -7,6 +7,8 @@ of keyword arguments; ``module=`` may name one of the network variants here:
 
 - ``RandomPosNet``: the positional embedding drawn from N(0, 1), as in 0.1 (the
   default now starts it at zero);
+- ``ElementDropoutNet``: element-wise dropout in the residual blocks, as in 0.1
+  (the default now drops whole channels);
 - ``MeanPoolNet``: a mean-pooling branch beside the attention pooling (a
   composition read-out, the "k-mer branch" idea);
 - ``ScaledPosNet`` / ``ScaledPos01Net``: a random positional embedding times a
@@ -43,6 +45,15 @@ class RandomPosNet(AttnGenNet):
         super().__init__(*args, **kwargs)
         if self.position is not None:
             nn.init.normal_(self.position.weight)
+
+
+class ElementDropoutNet(AttnGenNet):
+    """Element-wise dropout in the residual blocks, as in 0.1."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for block in self.blocks:
+            block.dropout = nn.Dropout(block.dropout.p)
 
 
 class MeanPoolNet(AttnGenNet):
@@ -95,7 +106,7 @@ def main():
     task, specs = sys.argv[1], sys.argv[2:]
     X, y, evaluation = splits(task)
     X_dev, y_dev = evaluation["dev"]
-    networks = (RandomPosNet, MeanPoolNet, ScaledPosNet, ScaledPos01Net)
+    networks = (RandomPosNet, ElementDropoutNet, MeanPoolNet, ScaledPosNet, ScaledPos01Net)
     variants = {cls.__name__: cls for cls in networks}
     for spec in specs:
         params = eval(f"dict({spec})", {**variants, "nn": nn})
