@@ -150,12 +150,14 @@ def _attngen(config, seed, X, y, evaluation):
 
 
 def collect(args, runs):
-    results = {}
+    """Tasks, recorded runs by (task, config) and each task's true labels by split."""
+    results, targets = {}, {}
     tasks = args.tasks.split(",")
     seeds = [int(seed) for seed in args.seeds.split(",")]
     configs = args.configs.split(",")
     for task in tasks:
         X, y, evaluation = splits(task)
+        targets[task] = {stage: labels for stage, (_, labels) in evaluation.items()}
         if not args.no_kmer:
             results[task, "kmer"] = [
                 runs.run(partial(tuned_kmer, X, y, evaluation), task=task, model="kmer_tuned")
@@ -171,7 +173,7 @@ def collect(args, runs):
                 results[task, config].append(
                     runs.run(partial(_attngen, config, seed, X, y, evaluation), **key)
                 )
-    return tasks, results
+    return tasks, results, targets
 
 
 def _ensemble_mcc(records, y_eval, stage):
@@ -203,7 +205,7 @@ def _against_kmer(records, kmer, y_eval, stage):
     return f"{100 * mcc.difference:+.2f} [{100 * mcc.ci_low:+.2f}, {100 * mcc.ci_high:+.2f}], p {p}"
 
 
-def report(args, tasks, results):
+def report(args, tasks, results, targets):
     """The table of ``args.stage`` as markdown lines."""
     stage, configs = args.stage, args.configs.split(",")
     reference = configs[0]
@@ -217,7 +219,7 @@ def report(args, tasks, results):
     ]
     for task in tasks:
         kmer = results[task, "kmer"][0]
-        y_eval = splits(task)[2][stage][1]
+        y_eval = targets[task][stage]
         cells = [
             _mcc_cell(
                 results[task, config],
@@ -265,10 +267,10 @@ def main():
     parser.add_argument("--report", type=Path, help="also write the table into this file")
     args = parser.parse_args()
     runs = Runs("tf_accuracy")
-    tasks, results = collect(args, runs)
+    tasks, results, targets = collect(args, runs)
     if args.no_kmer:
         return
-    md = report(args, tasks, results)
+    md = report(args, tasks, results, targets)
     print("\n" + "\n".join(md))
     if args.report:
         command = "python benchmarks/bench_tf_accuracy.py " + " ".join(sys.argv[1:])

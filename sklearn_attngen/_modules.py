@@ -176,15 +176,10 @@ class AttnGenNet(nn.Module):
         h = self.stem(x)
         if self.position is not None:
             h = h + self.position.weight[: x.shape[2]].T[None]
-        if bool(mask.all()):  # no padding in this batch: nothing to zero
-            for block in self.blocks:
-                h = block(h)
-            h = h.transpose(1, 2)
-        else:
-            keep = mask[:, None, :].to(h.dtype)
-            for block in self.blocks:
-                h = block(h * keep)
-            h = (h * keep).transpose(1, 2)
+        keep = None if bool(mask.all()) else mask[:, None, :].to(h.dtype)  # None: no padding
+        for block in self.blocks:
+            h = block(h if keep is None else h * keep)
+        h = (h if keep is None else h * keep).transpose(1, 2)
         logits = self.score(h).masked_fill(~mask[..., None], float("-inf"))
         return h, logits, mask
 
