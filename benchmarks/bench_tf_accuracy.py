@@ -63,6 +63,15 @@ CONFIGS = {
     "previous": {},
     "default": {},
     "strands": {"strand_augment": True, "strand_average": True},
+    # the candidate default of the study (zero positional start, epochs by data size):
+    # better on TF binding, worse on 300-nt promoters and splice sites
+    "zero_auto": {"positional": "zeros", "max_epochs": "auto"},
+    "zero_auto_strands": {
+        "positional": "zeros",
+        "max_epochs": "auto",
+        "strand_augment": True,
+        "strand_average": True,
+    },
     "average": {"strand_average": True},
     "wide": {"n_filters": 128, "n_blocks": 3},
     "long": {"max_epochs": 16},
@@ -283,7 +292,9 @@ def main():
             "one CPU thread a fit, two fits side by side; settings were chosen on the dev "
             "splits and this table is the test split's. `previous`: version 0.1's default "
             "(run from commit 7b4de34); `default`: this version's `AttnGenClassifier()`; "
-            "`strands`: the default with `strand_augment=True, strand_average=True`. The "
+            "`zero_auto`: `positional='zeros', max_epochs='auto'` (the study's candidate "
+            "default); `zero_auto_strands`: that with `strand_augment=True, "
+            "strand_average=True`; `strands`: the default with those two. The "
             "k-mer peer is `KmerEncoder(k)` + `LogisticRegression(C)`, k in {4, 5, 6} and C "
             "in {0.01, 0.1, 1, 10} chosen on the dev split.",
             "",

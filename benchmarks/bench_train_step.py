@@ -26,9 +26,8 @@ round is reported.
 sequences for ``--epochs`` epochs, each model in turn in ``--repeats`` rounds:
 ``AttnGenClassifier()`` against the same estimator with 0.1's network and
 settings (``mixed_precision=None``, element-wise dropout and the padding
-multiplies, a random positional start, ``saliency_`` over every training
-sequence). Both include everything ``fit`` does: encoding, the epochs and the
-``saliency_`` pass.
+multiplies, ``saliency_`` over every training sequence). Both include
+everything ``fit`` does: encoding, the epochs and the ``saliency_`` pass.
 
 Run it on a quiet machine (``uptime`` load under 1):
 
@@ -53,15 +52,13 @@ from sklearn_attngen._modules import AttnGenNet, padding_mask
 
 
 class Net01(AttnGenNet):
-    """AttnGenNet as in 0.1: element-wise dropout, a random positional start, and
-    the padding multiplies on every batch."""
+    """AttnGenNet as in 0.1: element-wise dropout and the padding multiplies on
+    every batch."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for block in self.blocks:
             block.dropout = nn.Dropout(block.dropout.p)
-        if self.position is not None:
-            nn.init.normal_(self.position.weight)
 
     def attention_logits_one_hot(self, x, lengths):
         mask = padding_mask(x[:, 0], lengths)

@@ -52,7 +52,7 @@ class AttnGenMixin:
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "attention_size": [Interval(Integral, 1, None, closed="left")],
         "n_heads": [Interval(Integral, 1, None, closed="left")],
-        "positional": ["boolean"],
+        "positional": ["boolean", StrOptions({"zeros"})],
         "stem_activation": [StrOptions({"gelu", "exp"})],
     }
 

@@ -66,8 +66,8 @@ def _own_parameter_names(cls):
     return tuple(name for name in names if name not in skorch_names | {"self", "kwargs"})
 
 
-# max_epochs="auto": AUTO_EPOCHS epochs, or on small data as many as give
-# AUTO_MIN_STEPS optimizer steps, at most AUTO_MAX_EPOCHS.
+# max_epochs="auto" (an option, not the default): AUTO_EPOCHS epochs, or on
+# small data as many as give AUTO_MIN_STEPS optimizer steps, at most AUTO_MAX_EPOCHS.
 AUTO_EPOCHS, AUTO_MIN_STEPS, AUTO_MAX_EPOCHS = 8, 1000, 64
 
 

@@ -298,10 +298,13 @@ class AttnGenClassifier(AttnGenMixin, DNAClassifierBase):
         Hidden size of the attention scorer.
     n_heads : int, default=4
         Attention heads; ``saliency`` averages them.
-    positional : bool, default=True
+    positional : bool or "zeros", default=True
         Learned positional embedding (needed where the signal sits at a fixed
         offset, e.g. splice sites; sequences longer than the longest training
-        sequence are then rejected).
+        sequence are then rejected), drawn from N(0, 1). ``"zeros"`` starts it
+        at zero, so every position reads alike until training finds that
+        position matters: with ``max_epochs="auto"`` it helped TF binding and
+        cost splice sites and promoters (the genomics-tasks user guide).
     stem_activation : {"gelu", "exp"}, default="gelu"
         Activation of the first convolution. ``"exp"``, the exponential
         activation of Koo & Ploenzke (2021), makes the first-layer filters
@@ -322,10 +325,12 @@ class AttnGenClassifier(AttnGenMixin, DNAClassifierBase):
         weight trains on the clean batch plus this weight times
         ``KL(p_clean || p_masked)`` (saliency-guided training, Ismail et al.
         2021); it doubles the cost of a training step.
-    max_epochs : int or "auto", default="auto"
+    max_epochs : int or "auto", default=8
         Epochs of training. ``"auto"``: 8, or on smaller data as many as make
         1,000 optimizer steps (at most 64: 48 epochs for 2,600 sequences in
-        batches of 128); ``partial_fit`` trains 8 epochs a call.
+        batches of 128), which helped small TF-binding sets and cost 300-nt
+        promoters (the genomics-tasks user guide); ``partial_fit`` then
+        trains 8 epochs a call.
     lr : float, default=2e-3
         Peak learning rate; a cosine schedule decays it over the epochs of
         each ``fit`` call.
@@ -437,7 +442,7 @@ class AttnGenClassifier(AttnGenMixin, DNAClassifierBase):
         mask_warmup=1,
         mask_ramp=2,
         mask_consistency=0.0,
-        max_epochs="auto",
+        max_epochs=8,
         lr=2e-3,
         batch_size=128,
         optimizer=torch.optim.AdamW,

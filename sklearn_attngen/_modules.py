@@ -99,11 +99,11 @@ class AttnGenNet(nn.Module):
         Hidden size of the additive attention scorer.
     n_heads : int, default=4
         Attention heads; each pools the features with its own weights.
-    positional : bool, default=True
+    positional : bool or "zeros", default=True
         Add a learned positional embedding (needed where the signal sits at a
-        fixed offset, e.g. splice sites). It starts at zero, so the network
-        reads every position alike until training finds that position matters
-        (a random start cost 8 dev MCC points on mouse TF binding).
+        fixed offset, e.g. splice sites), drawn from N(0, 1); ``"zeros"``
+        starts it at zero, so the network reads every position alike until
+        training finds that position matters.
     stem_activation : {"gelu", "exp"}, default="gelu"
         Activation of the first convolution; ``"exp"`` is the exponential
         activation of Koo & Ploenzke (2021), which makes first-layer filters
@@ -140,8 +140,9 @@ class AttnGenNet(nn.Module):
         )
         self.position = None
         if positional:
-            self.position = nn.Embedding(max_length, n_filters)
-            nn.init.zeros_(self.position.weight)
+            self.position = nn.Embedding(max_length, n_filters)  # drawn from N(0, 1)
+            if positional == "zeros":
+                nn.init.zeros_(self.position.weight)
         self.blocks = nn.ModuleList(
             _ResidualBlock(n_filters, 5, 2**i, dropout) for i in range(n_blocks)
         )

@@ -219,9 +219,10 @@ class AttnGenRegressor(AttnGenMixin, DNARegressorBase):
         Hidden size of the attention scorer.
     n_heads : int, default=4
         Attention heads.
-    positional : bool, default=True
+    positional : bool or "zeros", default=True
         Learned positional embedding (sequences longer than the longest
-        training sequence are then rejected).
+        training sequence are then rejected), drawn from N(0, 1); ``"zeros"``
+        starts it at zero.
     stem_activation : {"gelu", "exp"}, default="gelu"
         Activation of the first convolution. ``"exp"``, the exponential
         activation of Koo & Ploenzke (2021), makes the first-layer filters
@@ -236,10 +237,12 @@ class AttnGenRegressor(AttnGenMixin, DNARegressorBase):
     mask_consistency : float, default=0.0
         A positive weight trains on the clean batch plus this weight times the
         mean squared difference between the clean and the masked outputs.
-    max_epochs : int or "auto", default="auto"
+    max_epochs : int or "auto", default=8
         Epochs of training. ``"auto"``: 8, or on smaller data as many as make
         1,000 optimizer steps (at most 64: 48 epochs for 2,600 sequences in
-        batches of 128); ``partial_fit`` trains 8 epochs a call.
+        batches of 128), which helped small TF-binding sets and cost 300-nt
+        promoters (the genomics-tasks user guide); ``partial_fit`` then
+        trains 8 epochs a call.
     lr : float, default=2e-3
         Peak learning rate; a cosine schedule decays it over the epochs of
         each ``fit`` call.
@@ -321,7 +324,7 @@ class AttnGenRegressor(AttnGenMixin, DNARegressorBase):
         mask_warmup=1,
         mask_ramp=2,
         mask_consistency=0.0,
-        max_epochs="auto",
+        max_epochs=8,
         lr=2e-3,
         batch_size=128,
         optimizer=torch.optim.AdamW,

@@ -227,6 +227,19 @@ def test_max_epochs_auto_trains_small_data_for_enough_steps(monkeypatch, batch_s
     assert len(clf.history) == epochs + 2
 
 
+def test_positional_start_drawn_or_zero():
+    from sklearn_attngen._modules import AttnGenNet
+
+    torch.manual_seed(0)
+    drawn = AttnGenNet(2, 200, n_filters=16, positional=True).position.weight
+    assert abs(drawn.std().item() - 1) < 0.05  # N(0, 1), as in 0.1
+    assert not AttnGenNet(2, 200, n_filters=16, positional="zeros").position.weight.any()
+    assert AttnGenNet(2, 200, n_filters=16, positional=False).position is None
+    X, y = planted(16, seed=0)
+    with pytest.raises(ValueError, match="positional"):
+        tiny(positional="ones").fit(X, y)
+
+
 def test_saliency_attribute(ragged):
     X, _, clf = ragged
     clf.saliency(X[:3])  # computes input gradients only, and leaves the parameters trainable

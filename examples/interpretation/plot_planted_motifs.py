@@ -21,7 +21,7 @@ check it three ways:
 # Data and model
 # --------------
 # 3,000 training and 300 test sequences of 100 nt; the default estimator
-# (``max_epochs="auto"``: 42 epochs, the 1,000 steps it gives data this small).
+# (8 epochs).
 import time
 
 import matplotlib.pyplot as plt
