@@ -32,6 +32,8 @@ from pathlib import Path
 
 import torch
 from sklearn.metrics import matthews_corrcoef
+from skorch.callbacks import EarlyStopping
+from skorch.dataset import ValidSplit
 from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -117,7 +119,8 @@ def main():
     networks = (RandomPosNet, ElementDropoutNet, Net01, MeanPoolNet, ScaledPosNet, ScaledPos01Net)
     variants = {cls.__name__: cls for cls in networks}
     for spec in specs:
-        params = eval(f"dict({spec})", {**variants, "nn": nn})
+        names = {**variants, "nn": nn, "ValidSplit": ValidSplit, "EarlyStopping": EarlyStopping}
+        params = eval(f"dict({spec})", names)
         seed = params.pop("seed", 0)
         start = time.perf_counter()
         model = AttnGenClassifier(random_state=seed, verbose=0, **params).fit(X, y)
