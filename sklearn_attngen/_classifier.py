@@ -303,8 +303,9 @@ class AttnGenClassifier(AttnGenMixin, DNAClassifierBase):
         offset, e.g. splice sites; sequences longer than the longest training
         sequence are then rejected), drawn from N(0, 1). ``"zeros"`` starts it
         at zero, so every position reads alike until training finds that
-        position matters: with ``max_epochs="auto"`` it helped TF binding and
-        cost splice sites and promoters (the genomics-tasks user guide).
+        position matters: it helped TF binding, cost splice sites at 8 epochs
+        and, with ``max_epochs="auto"``, 300-nt promoters (the genomics-tasks
+        user guide).
     stem_activation : {"gelu", "exp"}, default="gelu"
         Activation of the first convolution. ``"exp"``, the exponential
         activation of Koo & Ploenzke (2021), makes the first-layer filters
