@@ -12,7 +12,9 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 import torch.nn.functional as F
-from skorch.dataset import unpack_data
+from sklearn.base import is_classifier
+from skorch.callbacks import EarlyStopping
+from skorch.dataset import ValidSplit, unpack_data
 
 from ._data import CodesDataset
 from ._modules import AttnGenNet, one_hot, reverse_complement_codes, reverse_positions
@@ -54,15 +56,38 @@ class AttnGenMixin:
         "n_heads": [Interval(Integral, 1, None, closed="left")],
         "positional": ["boolean", StrOptions({"zeros"})],
         "stem_activation": [StrOptions({"gelu", "exp"})],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
     }
 
     @property
     def _default_callbacks(self):
-        return [
+        callbacks = [
             *super()._default_callbacks,
             ("lr_schedule", _PerCallLRScheduler()),  # reads max_epochs when training starts
             ("masking", ProgressiveMasking()),  # reads the mask_* parameters likewise
         ]
+        if self.early_stopping:
+            stopping = EarlyStopping(patience=self.n_iter_no_change, load_best=True)
+            callbacks.append(("early_stopping", stopping))
+        return callbacks
+
+    # ------------------------------------------------------ early stopping
+    def _validation_split(self, targets):
+        """With ``early_stopping``: ``validation_fraction`` of the data held out, drawn with
+        ``random_state`` (stratified by class for a classifier)."""
+        if not self.early_stopping:
+            return None
+        if self.train_split is not None:
+            raise ValueError(
+                "early_stopping=True holds out its own validation data; leave train_split "
+                f"None (it is {self.train_split!r}), or set early_stopping=False and add "
+                "skorch's EarlyStopping callback yourself."
+            )
+        return ValidSplit(
+            self.validation_fraction, stratified=is_classifier(self), random_state=self._seed()
+        )
 
     # ------------------------------------------------------------- masking
     def _mask_fraction_now(self):
@@ -143,7 +168,7 @@ class AttnGenMixin:
                 Xi = unpack_data(batch)[0]
                 codes, lengths = Xi["codes"].to(self.device), Xi["lengths"].to(self.device)
                 strands = [codes]
-                if self.strand_average:
+                if self._averages_strands():
                     strands.append(reverse_complement_codes(codes, lengths))
                 inputs = [one_hot(c).requires_grad_(True) for c in strands]
                 with torch.enable_grad():

@@ -90,7 +90,7 @@ class BaseDNANet(MixedPrecisionMixin, NeuralNet):
         "mixed_precision": [StrOptions({"auto", "bfloat16", "float16"}), None],
         "alphabet": [StrOptions({"DNA", "RNA"})],
         "strand_augment": ["boolean"],
-        "strand_average": ["boolean"],
+        "strand_average": ["boolean", StrOptions({"auto"})],
     }
     _default_module = None
     _module_params = ()
@@ -216,10 +216,35 @@ class BaseDNANet(MixedPrecisionMixin, NeuralNet):
             for batch in self.get_iterator(data, training=False):
                 Xi = unpack_data(batch)[0]
                 reverse = None
-                if self.strand_average:
+                if self._averages_strands():
                     codes = reverse_complement_codes(Xi["codes"], Xi["lengths"])
                     reverse = step({**Xi, "codes": codes})
                 yield step(Xi), reverse
+
+    def _averages_strands(self):
+        """Whether predictions average both strands (``"auto"``: as chosen in ``fit``)."""
+        if self.strand_average == "auto":
+            return getattr(self, "strand_average_", False)
+        return self.strand_average
+
+    def _choose_strands(self, held_out):
+        """``strand_average_`` for ``strand_average="auto"``: averaging where it lowers the
+        loss on the data held out of training (``held_out``), else the forward strand alone.
+        """
+        if held_out is None or len(held_out) == 0:
+            return False
+        y = np.concatenate(
+            [to_numpy(unpack_data(batch)[1]) for batch in self.get_iterator(held_out)]
+        )
+        losses = {}
+        for average in (False, True):
+            self.strand_average_ = average
+            losses[average] = self._held_out_loss(self._predict_batches(held_out), y)
+        return bool(losses[True] < losses[False])
+
+    def _held_out_loss(self, output, y):
+        """Loss of the predictions ``output`` against the training targets ``y``."""
+        raise NotImplementedError
 
     # ------------------------------------------------------------- weights
     def _sample_weights(self, sample_weight, y, n_samples):
@@ -248,14 +273,16 @@ class BaseDNANet(MixedPrecisionMixin, NeuralNet):
         # so prediction would otherwise advance the caller's RNG state
         return private_torch_rng(self.device)
 
-    def _seeded(self):
+    def _seed(self):
+        """An integer seed from ``random_state`` (a fresh one where it is None)."""
         if self.random_state is None:
-            seed = int(np.random.SeedSequence().generate_state(1)[0])
-        elif isinstance(self.random_state, np.random.RandomState):
-            seed = int(self.random_state.randint(2**31 - 1))
-        else:
-            seed = int(self.random_state)
-        return private_torch_rng(self.device, seed)
+            return int(np.random.SeedSequence().generate_state(1)[0])
+        if isinstance(self.random_state, np.random.RandomState):
+            return int(self.random_state.randint(2**31 - 1))
+        return int(self.random_state)
+
+    def _seeded(self):
+        return private_torch_rng(self.device, self._seed())
 
     # ------------------------------------------------------------- fitting
     def _n_epochs(self, n_samples, *, whole_data):
@@ -285,17 +312,45 @@ class BaseDNANet(MixedPrecisionMixin, NeuralNet):
                 self.initialize()
             # read by the learning-rate schedule when training starts
             self._epochs_this_call = self._n_epochs(len(lengths), whole_data=whole_data)
+            self._split = self._validation_split(targets)
+            self._held_out = None
             try:
                 NeuralNet.partial_fit(
                     self, data, targets, epochs=self._epochs_this_call, **fit_params
                 )
+                if self.strand_average == "auto":
+                    self.strand_average_ = self._choose_strands(self._held_out)
             except TrainingDivergedError:
                 self._forget_fit()
                 raise
             finally:
-                del self._epochs_this_call
+                del self._epochs_this_call, self._split, self._held_out
             self._after_fit(data)
         return self
+
+    def _validation_split(self, targets):
+        """The split of this fit's data into training and held-out parts, or None for
+        ``train_split``'s."""
+        return None
+
+    def get_split_datasets(self, X, y=None, **fit_params):
+        """skorch's split into training and validation data (this fit's own split, if any);
+        the validation part is kept for ``strand_average="auto"``."""
+        if getattr(self, "_split", None) is None:
+            train, valid = super().get_split_datasets(X, y, **fit_params)
+        else:
+            dataset = self.get_dataset(X, y)
+            try:
+                train, valid = self._split(dataset, y)
+            except ValueError as error:
+                raise ValueError(
+                    f"early_stopping holds out validation_fraction={self.validation_fraction} "
+                    f"of the {len(dataset)} training sequences, which cannot be done: {error}. "
+                    "Pass more sequences, another validation_fraction, or "
+                    "early_stopping=False."
+                ) from error
+        self._held_out = valid
+        return train, valid
 
     def _training_targets(self, y):
         """What the loss compares the network's output with (the checked targets)."""
@@ -310,7 +365,7 @@ class BaseDNANet(MixedPrecisionMixin, NeuralNet):
         ``history_`` and ``module_`` stay for diagnosis.
         """
         self.initialized_ = False
-        for name in ("n_positions_", "saliency_"):
+        for name in ("n_positions_", "saliency_", "strand_average_"):
             self.__dict__.pop(name, None)
 
     # ----------------------------------------------------------- predicting
@@ -360,12 +415,16 @@ class BaseDNANet(MixedPrecisionMixin, NeuralNet):
     def _fitted_attributes(self):
         """Fitted attributes beside the weights, for ``save_params(f_attributes=...)``."""
         attributes = {"n_positions": int(self.n_positions_)}
+        if hasattr(self, "strand_average_"):
+            attributes["strand_average"] = bool(self.strand_average_)
         if hasattr(self, "saliency_"):
             attributes["saliency"] = np.asarray(self.saliency_).tolist()
         return attributes
 
     def _set_fitted_attributes(self, attributes):
         self.n_positions_ = int(attributes["n_positions"])
+        if "strand_average" in attributes:
+            self.strand_average_ = bool(attributes["strand_average"])
         if "saliency" in attributes:
             self.saliency_ = np.asarray(attributes["saliency"], dtype=np.float64)
 

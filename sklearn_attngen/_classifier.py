@@ -89,6 +89,11 @@ class DNAClassifierBase(BaseDNANet, NeuralNetClassifier):
             weights = weights * super()._sample_weights(sample_weight, y, n_samples)
         return super()._sample_weights(weights, y, n_samples)
 
+    @staticmethod
+    def _held_out_loss(proba, y):
+        """Log loss of the class probabilities against the class indices ``y``."""
+        return float(-np.mean(np.log(np.clip(proba[np.arange(len(y)), y], 1e-12, None))))
+
     # ------------------------------------------------------ explained output
     def _saliency_target(self, target, n_samples):
         """Class index of each sequence to explain, or None for the predicted class."""
@@ -340,10 +345,10 @@ class AttnGenClassifier(AttnGenMixin, DNAClassifierBase):
     criterion : torch loss class, default=torch.nn.CrossEntropyLoss
     train_split : callable or None, default=None
         None trains on all of ``X`` for ``max_epochs`` epochs (no data held
-        out, so nothing is wasted inside ``GridSearchCV``). Pass
-        ``skorch.dataset.ValidSplit(0.1, stratified=True)`` with
-        ``callbacks=[skorch.callbacks.EarlyStopping(load_best=True)]`` for
-        early stopping on a validation split.
+        out, so nothing is wasted inside ``GridSearchCV``); see
+        ``early_stopping`` for a validation split that ends training. A
+        skorch split (e.g. ``skorch.dataset.ValidSplit(0.1, stratified=True)``)
+        only scores a validation split each epoch.
     callbacks : list of skorch callbacks, default=None
         Added to the defaults (timing, losses, a guard that stops training
         with :class:`~sklearn_attngen.exceptions.NonFiniteLossError` on a NaN
@@ -384,11 +389,27 @@ class AttnGenClassifier(AttnGenMixin, DNAClassifierBase):
         at random per batch: for strand-symmetric signals (transcription
         factor binding), not for strand-specific ones (promoters, splice
         sites).
-    strand_average : bool, default=False
+    strand_average : bool or "auto", default=False
         Average ``predict_proba`` / ``predict`` and ``saliency`` over both
         strands (the reverse strand's map mapped back to the forward
         positions), so that ``X`` and its reverse complement get exactly the
-        same outputs. Costs a second forward pass.
+        same outputs. Costs a second forward pass. ``"auto"`` decides in
+        ``fit``: averaging where it gives a lower log loss on the data held
+        out of training (``early_stopping``'s, or ``train_split``'s), else
+        the forward strand alone (also when nothing is held out); the choice
+        is ``strand_average_``.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training sequences
+        (stratified by class, drawn with ``random_state``), stop training once the
+        validation loss has not fallen for ``n_iter_no_change`` epochs, and
+        keep the weights of the epoch with the lowest validation loss;
+        ``max_epochs`` is then the most epochs trained (and the length of the
+        cosine learning-rate schedule). Needs ``train_split=None``.
+    validation_fraction : float in (0, 1), default=0.1
+        Share of the training sequences held out by ``early_stopping``.
+    n_iter_no_change : int, default=5
+        Epochs without a lower validation loss before ``early_stopping``
+        stops training.
     **kwargs
         skorch parameters and routed parameters, e.g. ``optimizer__weight_decay``.
 
@@ -396,6 +417,9 @@ class AttnGenClassifier(AttnGenMixin, DNAClassifierBase):
     ----------
     classes_ : ndarray of shape (n_classes,)
         Labels seen in ``fit``, sorted.
+    strand_average_ : bool
+        Whether predictions average both strands, with
+        ``strand_average="auto"`` (as chosen in ``fit``).
     n_positions_ : int
         Longest training sequence; inputs are padded to it.
     saliency_ : ndarray of shape (n_positions_,)
@@ -459,6 +483,9 @@ class AttnGenClassifier(AttnGenMixin, DNAClassifierBase):
         alphabet="DNA",
         strand_augment=False,
         strand_average=False,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=5,
         **kwargs,
     ):
         super().__init__(**init_arguments(locals()))

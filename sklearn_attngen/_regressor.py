@@ -65,6 +65,11 @@ class DNARegressorBase(BaseDNANet, NeuralNetRegressor):
             )
         return targets
 
+    @staticmethod
+    def _held_out_loss(output, y):
+        """Mean squared error of the (standardised) outputs against the targets ``y``."""
+        return float(np.mean((output.reshape(len(y), -1) - y.reshape(len(y), -1)) ** 2))
+
     def _training_targets(self, targets):
         """Targets as the network learns them: standardised with ``y_mean_``, ``y_scale_``."""
         return ((targets - self.y_mean_) / self.y_scale_).astype(np.float32)
@@ -268,11 +273,27 @@ class AttnGenRegressor(AttnGenMixin, DNARegressorBase):
         at random per batch: for strand-symmetric signals (transcription
         factor binding), not for strand-specific ones (promoters, splice
         sites).
-    strand_average : bool, default=False
+    strand_average : bool or "auto", default=False
         Average ``predict_proba`` / ``predict`` and ``saliency`` over both
         strands (the reverse strand's map mapped back to the forward
         positions), so that ``X`` and its reverse complement get exactly the
-        same outputs. Costs a second forward pass.
+        same outputs. Costs a second forward pass. ``"auto"`` decides in
+        ``fit``: averaging where it gives a lower mean squared error on the data held
+        out of training (``early_stopping``'s, or ``train_split``'s), else
+        the forward strand alone (also when nothing is held out); the choice
+        is ``strand_average_``.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training sequences
+        (drawn with ``random_state``), stop training once the
+        validation loss has not fallen for ``n_iter_no_change`` epochs, and
+        keep the weights of the epoch with the lowest validation loss;
+        ``max_epochs`` is then the most epochs trained (and the length of the
+        cosine learning-rate schedule). Needs ``train_split=None``.
+    validation_fraction : float in (0, 1), default=0.1
+        Share of the training sequences held out by ``early_stopping``.
+    n_iter_no_change : int, default=5
+        Epochs without a lower validation loss before ``early_stopping``
+        stops training.
     **kwargs
         skorch parameters and routed parameters.
 
@@ -282,6 +303,9 @@ class AttnGenRegressor(AttnGenMixin, DNARegressorBase):
         Number of targets per sequence.
     y_mean_, y_scale_ : ndarray of shape (n_outputs_,)
         The standardisation of the targets (0 and 1 with ``normalize_y=False``).
+    strand_average_ : bool
+        Whether predictions average both strands, with
+        ``strand_average="auto"`` (as chosen in ``fit``).
     n_positions_ : int
         Longest training sequence; inputs are padded to it.
     saliency_ : ndarray of shape (n_positions_,)
@@ -340,6 +364,9 @@ class AttnGenRegressor(AttnGenMixin, DNARegressorBase):
         alphabet="DNA",
         strand_augment=False,
         strand_average=False,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=5,
         **kwargs,
     ):
         super().__init__(**init_arguments(locals()))

@@ -781,3 +781,39 @@ def test_folded_network_is_the_same_function(fitted):
     again = folded.folded()
     with torch.no_grad():
         torch.testing.assert_close(again(codes, lengths)[0], got)
+
+
+def test_early_stopping_stops_and_keeps_the_best_epoch():
+    from sklearn.model_selection import StratifiedShuffleSplit
+
+    rng = np.random.default_rng(0)
+    X = ["".join(rng.choice(list("ACGT"), 30)) for _ in range(200)]
+    y = rng.integers(0, 2, 200)  # no signal: the validation loss soon stops falling
+    clf = tiny(
+        early_stopping=True, n_iter_no_change=2, max_epochs=40, mixed_precision=None, lr=1e-2
+    ).fit(X, y)
+    valid_loss = clf.history[:, "valid_loss"]
+    assert len(valid_loss) < 40
+    best = int(np.argmin(valid_loss))
+    assert len(valid_loss) == best + 1 + 2  # stopped after 2 epochs without a new best
+    # the weights are the best epoch's: its validation loss, on the held-out tenth
+    split = StratifiedShuffleSplit(n_splits=1, test_size=0.1, random_state=0)
+    rows = next(split.split(np.arange(200), y))[1]
+    proba = clf.predict_proba([X[i] for i in rows])
+    loss = -np.mean(np.log(proba[np.arange(len(rows)), y[rows]]))
+    assert loss == pytest.approx(valid_loss[best], rel=1e-5)
+    # seeded: the same random_state holds out the same rows and trains alike
+    again = clone(clf).fit(X, y)
+    np.testing.assert_array_equal(again.predict_proba(X), clf.predict_proba(X))
+
+
+def test_early_stopping_errors_name_the_problem():
+    X, y = planted(16, seed=0)
+    from skorch.dataset import ValidSplit
+
+    with pytest.raises(ValueError, match="leave train_split None"):
+        tiny(early_stopping=True, train_split=ValidSplit(0.2)).fit(X, y)
+    with pytest.raises(ValueError, match=r"validation_fraction=0\.1 of the 6 training sequences"):
+        tiny(early_stopping=True).fit(X[:6], y[:6])
+    with pytest.raises(ValueError, match="validation_fraction"):
+        tiny(early_stopping=True, validation_fraction=1.5).fit(X, y)

@@ -122,3 +122,86 @@ def test_reverse_complement_codes_matches_the_numpy_one(data):
     expected = reverse_complement(codes, lengths=lengths)
     result = reverse_complement_codes(torch.from_numpy(codes), torch.from_numpy(lengths))
     np.testing.assert_array_equal(result.numpy(), expected)
+
+
+def _held_out_rows(y, seed):
+    """The rows ``early_stopping`` holds out (a stratified tenth drawn with ``seed``)."""
+    from sklearn.model_selection import StratifiedShuffleSplit
+
+    split = StratifiedShuffleSplit(n_splits=1, test_size=0.1, random_state=seed)
+    return next(split.split(np.arange(len(y)), y))[1]
+
+
+def _log_loss(proba, y):
+    return -np.mean(np.log(proba[np.arange(len(y)), y]))
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_auto_strands_keep_whichever_has_the_lower_held_out_loss(data, seed):
+    X, y = data
+    clf = ESTIMATORS["attngen"](
+        strand_average="auto", early_stopping=True, max_epochs=4, random_state=seed
+    ).fit(X, y)
+    rows = _held_out_rows(y, seed)
+    losses = {}
+    for average in (False, True):
+        clf.set_params(strand_average=average)
+        losses[average] = _log_loss(clf.predict_proba([X[i] for i in rows]), y[rows])
+    assert losses[False] != losses[True]
+    assert clf.strand_average_ == (losses[True] < losses[False])
+    clf.set_params(strand_average="auto")  # predictions follow the choice
+    clf_fixed = clone_with(clf, strand_average=clf.strand_average_)
+    np.testing.assert_array_equal(clf.predict_proba(X), clf_fixed.predict_proba(X))
+
+
+def clone_with(fitted, **params):
+    """``fitted`` (a fitted estimator) with ``params`` changed, weights shared."""
+    import copy
+
+    other = copy.deepcopy(fitted)
+    return other.set_params(**params)
+
+
+def test_auto_strands_refuse_averaging_on_a_strand_specific_signal():
+    # class 1 carries GATAAG, class 0 its reverse complement CTTATC: averaging over
+    # the strands makes the two classes look alike
+    rng = np.random.default_rng(0)
+    X, y = [], np.arange(200) % 2
+    for label in y:
+        seq = rng.choice(list("ACGT"), 40)
+        seq[15:21] = list("GATAAG" if label else "CTTATC")
+        X.append("".join(seq))
+    clf = ESTIMATORS["attngen"](
+        strand_average="auto", early_stopping=True, max_epochs=6, lr=2e-2
+    ).fit(X, y)
+    assert clf.strand_average_ is False
+    assert clf.score(X, y) > 0.9
+
+
+def test_auto_strands_without_held_out_data_keep_the_forward_strand(data):
+    X, y = data
+    clf = ESTIMATORS["regressor"](strand_average="auto").fit(X, y.astype(float))
+    assert clf.strand_average_ is False
+    np.testing.assert_array_equal(clf.predict(X), clone_with(clf, strand_average=False).predict(X))
+
+
+def test_auto_strands_use_train_split_held_out_data(data):
+    from skorch.dataset import ValidSplit
+
+    X, y = data
+    clf = ESTIMATORS["attngen"](
+        strand_average="auto", train_split=ValidSplit(0.25, stratified=True, random_state=0)
+    ).fit(X, y)
+    assert isinstance(clf.strand_average_, bool)
+    assert "valid_loss" in clf.history[-1]
+    # save_params / load_params carry the choice to a new estimator
+    import io
+
+    weights, attributes = io.BytesIO(), io.StringIO()
+    clf.save_params(f_params=weights, f_attributes=attributes)
+    for f in (weights, attributes):
+        f.seek(0)
+    new = ESTIMATORS["attngen"](strand_average="auto")
+    new.load_params(f_params=weights, f_attributes=attributes)
+    assert new.strand_average_ == clf.strand_average_
+    np.testing.assert_array_equal(new.predict_proba(X), clf.predict_proba(X))
