@@ -39,6 +39,8 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, matthews_corrcoef
 from sklearn.pipeline import make_pipeline
+from skorch.callbacks import EarlyStopping
+from skorch.dataset import ValidSplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _reproduce_report import PUBLISHED_MCC
@@ -83,6 +85,25 @@ CONFIGS = {
     },
     "smooth": {"criterion__label_smoothing": 0.1},
 }
+# settings that need the seed (a fresh validation split and callback per fit)
+SEEDED_CONFIGS = {
+    # early stopping on a stratified tenth held out of the training split (drawn with
+    # the fit's seed): at most 40 epochs, stop after 5 without a lower validation loss,
+    # keep the best epoch's weights
+    "early_stop": lambda seed: {
+        "max_epochs": 40,
+        "train_split": ValidSplit(0.1, stratified=True, random_state=seed),
+        "callbacks": [EarlyStopping(patience=5, load_best=True)],
+    },
+}
+# the same through the estimator's own parameters, with the zero positional start and
+# the strand choice made on the held-out tenth
+CONFIGS["zero_early_stop"] = {
+    "positional": "zeros",
+    "early_stopping": True,
+    "max_epochs": 40,
+    "strand_average": "auto",
+}
 
 
 def splits(task):
@@ -123,7 +144,40 @@ def scored(model, X, y, evaluation):
             "mcc": matthews_corrcoef(y_eval, predicted),
             "proba": _pack(proba),
         }
+    if getattr(model, "train_split", None) is not None or getattr(model, "early_stopping", False):
+        record.update(_held_out_and_strands(model, X, y, evaluation))
     return record
+
+
+def _held_out_and_strands(model, X, y, evaluation):
+    """Epochs trained, and probabilities with and without ``strand_average`` on the
+    held-out part of the training split ("valid", "valid_avg") and on each evaluation
+    split ("<stage>_avg"; "<stage>_fwd" too where the stage's record is the
+    ``strand_average="auto"`` choice)."""
+    split = model.train_split or ValidSplit(
+        model.validation_fraction, stratified=True, random_state=model.random_state
+    )
+    _, valid = next(iter(split.check_cv(y).split(np.arange(len(y)), y)))
+    extra = {"epochs": len(model.history), "valid_index": valid.tolist()}
+    if model.strand_average == "auto":
+        extra["strand_average_"] = model.strand_average_
+    splits_ = {"valid": ([X[i] for i in valid], np.asarray(y)[valid]), **evaluation}
+    setting = model.strand_average
+    for average in (False, True):
+        model.strand_average = average
+        for stage, (X_eval, y_eval) in splits_.items():
+            if stage != "valid" and setting is average:
+                continue  # the stage's own record
+            suffix = "_avg" if average else ("" if stage == "valid" else "_fwd")
+            proba = model.predict_proba(X_eval)
+            predicted = model.classes_[proba.argmax(axis=1)]
+            extra[stage + suffix] = {
+                "accuracy": accuracy_score(y_eval, predicted),
+                "mcc": matthews_corrcoef(y_eval, predicted),
+                "proba": _pack(proba),
+            }
+    model.strand_average = setting
+    return extra
 
 
 def _kmer_model(k, C):
@@ -154,7 +208,8 @@ def _check_code(config):
 
 
 def _attngen(config, seed, X, y, evaluation):
-    model = AttnGenClassifier(random_state=seed, verbose=0, **CONFIGS[config])
+    params = SEEDED_CONFIGS[config](seed) if config in SEEDED_CONFIGS else CONFIGS[config]
+    model = AttnGenClassifier(random_state=seed, verbose=0, **params)
     return scored(model, X, y, evaluation)
 
 

@@ -32,9 +32,10 @@ from pathlib import Path
 
 import torch
 from sklearn.metrics import matthews_corrcoef
-from skorch.callbacks import EarlyStopping
+from skorch.callbacks import EarlyStopping, LRScheduler
 from skorch.dataset import ValidSplit
 from torch import nn
+from torch.optim.lr_scheduler import ReduceLROnPlateau
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _runs import RESULTS
@@ -119,7 +120,14 @@ def main():
     networks = (RandomPosNet, ElementDropoutNet, Net01, MeanPoolNet, ScaledPosNet, ScaledPos01Net)
     variants = {cls.__name__: cls for cls in networks}
     for spec in specs:
-        names = {**variants, "nn": nn, "ValidSplit": ValidSplit, "EarlyStopping": EarlyStopping}
+        names = {
+            **variants,
+            "nn": nn,
+            "ValidSplit": ValidSplit,
+            "EarlyStopping": EarlyStopping,
+            "LRScheduler": LRScheduler,
+            "ReduceLROnPlateau": ReduceLROnPlateau,
+        }
         params = eval(f"dict({spec})", names)
         seed = params.pop("seed", 0)
         start = time.perf_counter()
