@@ -29,6 +29,15 @@ __all__ = ["AttnGenMixin"]
 SALIENCY_PROFILE_SEQUENCES = 5000
 
 
+class _EarlyStopping(EarlyStopping):
+    """skorch's EarlyStopping, dropping its copy of the best weights once it has loaded them
+    (it would otherwise double the size of every pickle)."""
+
+    def on_train_end(self, net, **kwargs):
+        super().on_train_end(net, **kwargs)
+        self.best_model_weights_ = None
+
+
 class AttnGenMixin:
     """The AttnGen network's parameters, masking schedule and saliency, for any target."""
 
@@ -69,7 +78,7 @@ class AttnGenMixin:
             ("masking", ProgressiveMasking()),  # reads the mask_* parameters likewise
         ]
         if self.early_stopping:
-            stopping = EarlyStopping(patience=self.n_iter_no_change, load_best=True)
+            stopping = _EarlyStopping(patience=self.n_iter_no_change, load_best=True)
             callbacks.append(("early_stopping", stopping))
         return callbacks
 

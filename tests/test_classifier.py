@@ -802,6 +802,8 @@ def test_early_stopping_stops_and_keeps_the_best_epoch():
     proba = clf.predict_proba([X[i] for i in rows])
     loss = -np.mean(np.log(proba[np.arange(len(rows)), y[rows]]))
     assert loss == pytest.approx(valid_loss[best], rel=1e-5)
+    # the callback's copy of the best weights is not kept (pickles stay one model large)
+    assert dict(clf.callbacks_)["early_stopping"].best_model_weights_ is None
     # seeded: the same random_state holds out the same rows and trains alike
     again = clone(clf).fit(X, y)
     np.testing.assert_array_equal(again.predict_proba(X), clf.predict_proba(X))
