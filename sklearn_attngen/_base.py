@@ -308,12 +308,12 @@ class BaseDNANet(MixedPrecisionMixin, NeuralNet):
         targets = self._training_targets(y)
         data = self._as_dataset(codes, lengths, targets, sample_weight=weights)
         with self._seeded():
+            split = self._validation_split(targets)  # raises before anything changes
             if reset:
                 self.initialize()
             # read by the learning-rate schedule when training starts
             self._epochs_this_call = self._n_epochs(len(lengths), whole_data=whole_data)
-            self._split = self._validation_split(targets)
-            self._held_out = None
+            self._held_out_split, self._held_out = split, None
             try:
                 NeuralNet.partial_fit(
                     self, data, targets, epochs=self._epochs_this_call, **fit_params
@@ -324,7 +324,7 @@ class BaseDNANet(MixedPrecisionMixin, NeuralNet):
                 self._forget_fit()
                 raise
             finally:
-                del self._epochs_this_call, self._split, self._held_out
+                del self._epochs_this_call, self._held_out_split, self._held_out
             self._after_fit(data)
         return self
 
@@ -336,12 +336,13 @@ class BaseDNANet(MixedPrecisionMixin, NeuralNet):
     def get_split_datasets(self, X, y=None, **fit_params):
         """skorch's split into training and validation data (this fit's own split, if any);
         the validation part is kept for ``strand_average="auto"``."""
-        if getattr(self, "_split", None) is None:
+        split = getattr(self, "_held_out_split", None)
+        if split is None:
             train, valid = super().get_split_datasets(X, y, **fit_params)
         else:
             dataset = self.get_dataset(X, y)
             try:
-                train, valid = self._split(dataset, y)
+                train, valid = split(dataset, y)
             except ValueError as error:
                 raise ValueError(
                     f"early_stopping holds out validation_fraction={self.validation_fraction} "

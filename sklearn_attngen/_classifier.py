@@ -525,11 +525,12 @@ class CNNBaselineClassifier(DNAClassifierBase):
         at random per batch: for strand-symmetric signals (transcription
         factor binding), not for strand-specific ones (promoters, splice
         sites).
-    strand_average : bool, default=False
+    strand_average : bool or "auto", default=False
         Average ``predict_proba`` / ``predict`` and ``saliency`` over both
         strands (the reverse strand's map mapped back to the forward
         positions), so that ``X`` and its reverse complement get exactly the
-        same outputs. Costs a second forward pass.
+        same outputs. Costs a second forward pass. ``"auto"``: as in
+        :class:`AttnGenClassifier`, on ``train_split``'s held-out data.
     **kwargs
         skorch parameters and routed parameters.
 

@@ -185,11 +185,12 @@ def test_auto_strands_without_held_out_data_keep_the_forward_strand(data):
     np.testing.assert_array_equal(clf.predict(X), clone_with(clf, strand_average=False).predict(X))
 
 
-def test_auto_strands_use_train_split_held_out_data(data):
+@pytest.mark.parametrize("name", ["attngen", "cnn"])
+def test_auto_strands_use_train_split_held_out_data(data, name):
     from skorch.dataset import ValidSplit
 
     X, y = data
-    clf = ESTIMATORS["attngen"](
+    clf = ESTIMATORS[name](
         strand_average="auto", train_split=ValidSplit(0.25, stratified=True, random_state=0)
     ).fit(X, y)
     assert isinstance(clf.strand_average_, bool)
@@ -201,7 +202,7 @@ def test_auto_strands_use_train_split_held_out_data(data):
     clf.save_params(f_params=weights, f_attributes=attributes)
     for f in (weights, attributes):
         f.seek(0)
-    new = ESTIMATORS["attngen"](strand_average="auto")
+    new = ESTIMATORS[name](strand_average="auto")
     new.load_params(f_params=weights, f_attributes=attributes)
     assert new.strand_average_ == clf.strand_average_
     np.testing.assert_array_equal(new.predict_proba(X), clf.predict_proba(X))
