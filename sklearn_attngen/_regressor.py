@@ -283,17 +283,10 @@ class AttnGenRegressor(AttnGenMixin, DNARegressorBase):
         the forward strand alone (also when nothing is held out); the choice
         is ``strand_average_``.
     early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the training sequences
-        (drawn with ``random_state``), stop training once the
-        validation loss has not fallen for ``n_iter_no_change`` epochs, and
-        keep the weights of the epoch with the lowest validation loss;
-        ``max_epochs`` is then the most epochs trained (and the length of the
-        cosine learning-rate schedule). Needs ``train_split=None``.
+        As in :class:`AttnGenClassifier`; the held-out sequences are drawn
+        at random (not stratified).
     validation_fraction : float in (0, 1), default=0.1
-        Share of the training sequences held out by ``early_stopping``.
     n_iter_no_change : int, default=5
-        Epochs without a lower validation loss before ``early_stopping``
-        stops training.
     **kwargs
         skorch parameters and routed parameters.
 
