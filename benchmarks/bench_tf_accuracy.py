@@ -110,6 +110,12 @@ CONFIGS["zero_early_stop"] = {
     "max_epochs": 40,
     "strand_average": "auto",
 }
+# and with ten times the learning rate on the positional embedding, so that it grows
+# away from zero where position matters (a lead from bench_tf_screen.py)
+CONFIGS["zero_poslr_early_stop"] = {
+    **CONFIGS["zero_early_stop"],
+    "optimizer__param_groups": [("position.*", {"lr": 2e-2})],
+}
 
 
 def _strands_chosen_on_held_out(record, y):
