@@ -396,7 +396,8 @@ def main():
             "kept); `early_stop_auto`: those fits predicting as `strand_average='auto'` "
             "does (both strands averaged where that lowers the held-out log loss); "
             "`zero_early_stop`: `positional='zeros', early_stopping=True, max_epochs=40, "
-            "strand_average='auto'`. The "
+            "strand_average='auto'`; `zero_poslr_early_stop`: that with ten times the "
+            "learning rate on the positional embedding. The "
             "k-mer peer is `KmerEncoder(k)` + `LogisticRegression(C)`, k in {4, 5, 6} and C "
             "in {0.01, 0.1, 1, 10} chosen on the dev split.",
             "",
