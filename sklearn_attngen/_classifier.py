@@ -404,7 +404,8 @@ class AttnGenClassifier(AttnGenMixin, DNAClassifierBase):
         validation loss has not fallen for ``n_iter_no_change`` epochs, and
         keep the weights of the epoch with the lowest validation loss;
         ``max_epochs`` is then the most epochs trained (and the length of the
-        cosine learning-rate schedule). Needs ``train_split=None``.
+        cosine learning-rate schedule): raise it, e.g. to 40, as measured in
+        the genomics-tasks user guide. Needs ``train_split=None``.
     validation_fraction : float in (0, 1), default=0.1
         Share of the training sequences held out by ``early_stopping``.
     n_iter_no_change : int, default=5
