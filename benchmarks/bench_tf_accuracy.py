@@ -126,8 +126,9 @@ def _strands_chosen_on_held_out(record, y):
     y_valid = np.searchsorted(classes, np.asarray(y)[record["valid_index"]])
 
     def loss(stage):
-        proba = _unpack(record[stage]["proba"], len(classes))
-        return -np.mean(np.log(np.clip(proba[np.arange(len(y_valid)), y_valid], 1e-12, None)))
+        return AttnGenClassifier._held_out_loss(
+            _unpack(record[stage]["proba"], len(classes)), y_valid
+        )
 
     average = bool(loss("valid_avg") < loss("valid"))
     chosen = {"strand_average_": average}
@@ -171,16 +172,21 @@ def scored(model, X, y, evaluation):
     record = {"fit_s": time.perf_counter() - start, "n_fit": len(y)}
     record["classes"] = np.asarray(model.classes_).tolist()
     for stage, (X_eval, y_eval) in evaluation.items():
-        proba = model.predict_proba(X_eval)
-        predicted = model.classes_[proba.argmax(axis=1)]
-        record[stage] = {
-            "accuracy": accuracy_score(y_eval, predicted),
-            "mcc": matthews_corrcoef(y_eval, predicted),
-            "proba": _pack(proba),
-        }
+        record[stage] = _scores(model, X_eval, y_eval)
     if getattr(model, "train_split", None) is not None or getattr(model, "early_stopping", False):
         record.update(_held_out_and_strands(model, X, y, evaluation))
     return record
+
+
+def _scores(model, X_eval, y_eval):
+    """Accuracy, MCC and the (packed) class probabilities of ``model`` on one split."""
+    proba = model.predict_proba(X_eval)
+    predicted = model.classes_[proba.argmax(axis=1)]
+    return {
+        "accuracy": accuracy_score(y_eval, predicted),
+        "mcc": matthews_corrcoef(y_eval, predicted),
+        "proba": _pack(proba),
+    }
 
 
 def _held_out_and_strands(model, X, y, evaluation):
@@ -203,13 +209,7 @@ def _held_out_and_strands(model, X, y, evaluation):
             if stage != "valid" and setting is average:
                 continue  # the stage's own record
             suffix = "_avg" if average else ("" if stage == "valid" else "_fwd")
-            proba = model.predict_proba(X_eval)
-            predicted = model.classes_[proba.argmax(axis=1)]
-            extra[stage + suffix] = {
-                "accuracy": accuracy_score(y_eval, predicted),
-                "mcc": matthews_corrcoef(y_eval, predicted),
-                "proba": _pack(proba),
-            }
+            extra[stage + suffix] = _scores(model, X_eval, y_eval)
     model.strand_average = setting
     return extra
 
