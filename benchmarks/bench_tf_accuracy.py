@@ -170,6 +170,10 @@ def scored(model, X, y, evaluation):
     start = time.perf_counter()
     model.fit(X, y)
     record = {"fit_s": time.perf_counter() - start, "n_fit": len(y)}
+    record["epochs"] = len(model.history_)
+    if getattr(model, "strand_symmetric_", None) is not None:  # the strand test's answer
+        record["strand_symmetric_"] = model.strand_symmetric_
+        record["strand_average_"] = model.strand_average_
     record["classes"] = np.asarray(model.classes_).tolist()
     for stage, (X_eval, y_eval) in evaluation.items():
         record[stage] = _scores(model, X_eval, y_eval)

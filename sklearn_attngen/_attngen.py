@@ -63,7 +63,7 @@ class AttnGenMixin:
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "attention_size": [Interval(Integral, 1, None, closed="left")],
         "n_heads": [Interval(Integral, 1, None, closed="left")],
-        "positional": ["boolean", StrOptions({"zeros"})],
+        "positional": ["boolean", StrOptions({"zeros", "auto"})],
         "stem_activation": [StrOptions({"gelu", "exp"})],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
@@ -81,6 +81,16 @@ class AttnGenMixin:
             stopping = _EarlyStopping(patience=self.n_iter_no_change, load_best=True)
             callbacks.append(("early_stopping", stopping))
         return callbacks
+
+    # -------------------------------------------------------------- strands
+    def _strand_specific_settings(self):
+        return {**super()._strand_specific_settings(), "positional": True, "early_stopping": False}
+
+    def _module_param(self, name):
+        """``positional="auto"``: the zero start on strand-symmetric data, else the random one."""
+        if name == "positional" and self.positional == "auto":
+            return "zeros" if self._strand_symmetric() else True
+        return super()._module_param(name)
 
     # ------------------------------------------------------ early stopping
     def _validation_split(self, targets):

@@ -18,13 +18,15 @@ import os
 import warnings
 from collections.abc import Mapping
 from numbers import Integral, Real
+from typing import NamedTuple
 
 import numpy as np
 import torch
+from sklearn.base import clone
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 from skorch import NeuralNet
 from skorch.callbacks import ProgressBar
-from skorch.dataset import unpack_data
+from skorch.dataset import ValidSplit, unpack_data
 from skorch.utils import to_numpy
 
 from ._data import BatchIndices, CodesDataset, collate_batch
@@ -66,9 +68,25 @@ def _own_parameter_names(cls):
     return tuple(name for name in names if name not in skorch_names | {"self", "kwargs"})
 
 
-# max_epochs="auto" (an option, not the default): AUTO_EPOCHS epochs, or on
-# small data as many as give AUTO_MIN_STEPS optimizer steps, at most AUTO_MAX_EPOCHS.
+# max_epochs="auto": AUTO_EPOCHS epochs, or on small strand-symmetric data as many as
+# give AUTO_MIN_STEPS optimizer steps, at most AUTO_MAX_EPOCHS.
 AUTO_EPOCHS, AUTO_MIN_STEPS, AUTO_MAX_EPOCHS = 8, 1000, 64
+
+# The strand test behind the "auto" settings (``strand_symmetric_``): a short fit of
+# the strand-specific settings on at most STRAND_TEST_SEQUENCES training sequences, a
+# STRAND_TEST_FRACTION of them held out; strand-symmetric unless averaging the two
+# strands raises the held-out loss by STRAND_TEST_TOLERANCE or more (a strand-specific
+# signal makes the reverse strand's predictions wrong). Not run on fewer than
+# STRAND_TEST_MIN sequences.
+STRAND_TEST_MIN, STRAND_TEST_SEQUENCES, STRAND_TEST_FRACTION = 1000, 5000, 0.2
+STRAND_TEST_TOLERANCE = 0.02
+
+
+class _Codes(NamedTuple):
+    """Sequences already checked and encoded (the strand test's sample), for ``_fit``."""
+
+    codes: np.ndarray
+    lengths: np.ndarray
 
 
 class BaseDNANet(MixedPrecisionMixin, NeuralNet):
@@ -89,11 +107,14 @@ class BaseDNANet(MixedPrecisionMixin, NeuralNet):
         "random_state": ["random_state"],
         "mixed_precision": [StrOptions({"auto", "bfloat16", "float16"}), None],
         "alphabet": [StrOptions({"DNA", "RNA"})],
-        "strand_augment": ["boolean"],
+        "strand_augment": ["boolean", StrOptions({"auto"})],
         "strand_average": ["boolean", StrOptions({"auto"})],
     }
     _default_module = None
     _module_params = ()
+    # by how much (a fraction) averaging the strands may raise the held-out loss and
+    # still be chosen: none for strand_average="auto", STRAND_TEST_TOLERANCE in the test
+    _averaging_tolerance = 0.0
 
     # Pickle the callbacks with the module and optimizer, through skorch's
     # map_location path: the learning-rate scheduler holds the optimizer (and
@@ -148,11 +169,15 @@ class BaseDNANet(MixedPrecisionMixin, NeuralNet):
     def initialize_module(self):
         kwargs = {"n_outputs": self._n_outputs(), "max_length": self.n_positions_}
         if self._uses_default_module():
-            kwargs.update({name: getattr(self, name) for name in self._module_params})
+            kwargs.update({name: self._module_param(name) for name in self._module_params})
         self.module_ = self.initialized_instance(
             self.module, {**kwargs, **self.get_params_for("module")}
         )
         return self
+
+    def _module_param(self, name):
+        """The value of the module parameter ``name`` (an "auto" resolved)."""
+        return getattr(self, name)
 
     def check_data(self, X, y):
         pass  # validated in _fit; skorch's check would relabel classes
@@ -160,6 +185,8 @@ class BaseDNANet(MixedPrecisionMixin, NeuralNet):
     # ---------------------------------------------------------------- input
     def _validate_sequences(self, X, *, reset):
         """``(codes, lengths)`` of the caller's sequences (rows of a memmap stay on disk)."""
+        if isinstance(X, _Codes):
+            return X.codes, X.lengths
         max_length = None if reset else self.n_positions_
         return check_sequences(X, allow_memmap=True, alphabet=self.alphabet, max_length=max_length)
 
@@ -196,7 +223,7 @@ class BaseDNANet(MixedPrecisionMixin, NeuralNet):
     # -------------------------------------------------------------- strands
     def train_step_single(self, batch, **fit_params):
         """skorch's training step; with ``strand_augment``, on half the batch's reverse strands."""
-        if self.strand_augment:
+        if self._augments_strands():
             Xi, yi = unpack_data(batch)
             flip = torch.rand(len(Xi["lengths"])) < 0.5  # the fit's seeded torch RNG
             reverse = reverse_complement_codes(Xi["codes"], Xi["lengths"])
@@ -221,6 +248,16 @@ class BaseDNANet(MixedPrecisionMixin, NeuralNet):
                     reverse = step({**Xi, "codes": codes})
                 yield step(Xi), reverse
 
+    def _augments_strands(self):
+        """Whether training draws either strand (``"auto"``: on strand-symmetric data)."""
+        if self.strand_augment == "auto":
+            return self._strand_symmetric()
+        return self.strand_augment
+
+    def _strand_symmetric(self):
+        """The strand test's answer (False where it was not run)."""
+        return bool(getattr(self, "strand_symmetric_", None))
+
     def _averages_strands(self):
         """Whether predictions average both strands (``"auto"``: as chosen in ``fit``)."""
         if self.strand_average == "auto":
@@ -229,10 +266,11 @@ class BaseDNANet(MixedPrecisionMixin, NeuralNet):
 
     def _choose_strands(self, held_out):
         """``strand_average_`` for ``strand_average="auto"``: averaging where it lowers the
-        loss on the data held out of training (``held_out``), else the forward strand alone.
+        loss on the data held out of training (``held_out``); with nothing held out, as the
+        strand test found.
         """
         if held_out is None or len(held_out) == 0:
-            return False
+            return self._strand_symmetric()
         y = np.concatenate(
             [to_numpy(unpack_data(batch)[1]) for batch in self.get_iterator(held_out)]
         )
@@ -240,11 +278,58 @@ class BaseDNANet(MixedPrecisionMixin, NeuralNet):
         for average in (False, True):
             self.strand_average_ = average
             losses[average] = self._held_out_loss(self._predict_batches(held_out), y)
-        return bool(losses[True] < losses[False])
+        return bool(losses[True] < losses[False] * (1 + self._averaging_tolerance))
 
     def _held_out_loss(self, output, y):
         """Loss of the predictions ``output`` against the training targets ``y``."""
         raise NotImplementedError
+
+    def _strand_specific_settings(self):
+        """The strand test's fit: every setting it resolves, at its strand-specific value."""
+        return {"strand_augment": False, "max_epochs": AUTO_EPOCHS}
+
+    def _needs_strand_test(self):
+        held_out = self.train_split is not None or getattr(self, "early_stopping", False)
+        return any(getattr(self, name) == "auto" for name in self._strand_specific_settings()) or (
+            self.strand_average == "auto" and not held_out
+        )
+
+    def _test_strands(self, codes, lengths, targets):
+        """``strand_symmetric_``: whether averaging both strands keeps the held-out loss of
+        a short fit with the strand-specific settings (``STRAND_TEST_*`` above); None (not
+        tested) on fewer than ``STRAND_TEST_MIN`` sequences."""
+        if len(lengths) < STRAND_TEST_MIN:
+            return None
+        seed = self._seed()
+        rows = np.random.default_rng(seed).permutation(len(lengths))[:STRAND_TEST_SEQUENCES]
+        rows.sort()  # memmapped codes are read in order
+        probe = clone(self)
+        probe.__class__ = self._plain_class()
+        settings = {
+            **self._strand_specific_settings(),
+            "strand_average": "auto",
+            "train_split": ValidSplit(STRAND_TEST_FRACTION, stratified=False, random_state=seed),
+            "callbacks": None,
+            "verbose": 0,
+            "warm_start": False,
+            "class_weight": None,  # the probe's labels are class indices
+        }
+        own = probe.get_params(deep=False)
+        probe.set_params(**{name: value for name, value in settings.items() if name in own})
+        probe._averaging_tolerance = STRAND_TEST_TOLERANCE
+        probe._fit(
+            _Codes(codes[rows], lengths[rows]),
+            np.asarray(targets)[rows],
+            None,
+            reset=True,
+            whole_data=True,
+            after_fit=False,
+        )
+        return bool(probe.strand_average_)
+
+    def _plain_class(self):
+        """The estimator's class (not the data-parallel one it takes on during a fit)."""
+        return type(self)
 
     # ------------------------------------------------------------- weights
     def _sample_weights(self, sample_weight, y, n_samples):
@@ -289,12 +374,14 @@ class BaseDNANet(MixedPrecisionMixin, NeuralNet):
         """Epochs of this ``fit`` (``whole_data``) or ``partial_fit`` call on ``n_samples``."""
         if self.max_epochs != "auto":
             return self.max_epochs
-        if not whole_data:  # a partial_fit chunk says nothing of the data's size
-            return AUTO_EPOCHS
+        if not whole_data or not self._strand_symmetric():
+            return AUTO_EPOCHS  # a partial_fit chunk says nothing of the data's size
         steps_per_epoch = math.ceil(n_samples / self.batch_size)
         return min(max(AUTO_EPOCHS, math.ceil(AUTO_MIN_STEPS / steps_per_epoch)), AUTO_MAX_EPOCHS)
 
-    def _fit(self, X, y, sample_weight, *, reset, whole_data, classes=None, **fit_params):
+    def _fit(
+        self, X, y, sample_weight, *, reset, whole_data, classes=None, after_fit=True, **fit_params
+    ):
         self._check_params()
         codes, lengths = self._validate_sequences(X, reset=reset)
         if y is None and hasattr(X, "target"):  # a labelled SequenceMemmap
@@ -306,6 +393,10 @@ class BaseDNANet(MixedPrecisionMixin, NeuralNet):
             self.n_positions_ = int(codes.shape[1])
         weights = self._sample_weights(sample_weight, y, len(lengths))
         targets = self._training_targets(y)
+        if reset:
+            self.strand_symmetric_ = (
+                self._test_strands(codes, lengths, targets) if self._needs_strand_test() else None
+            )
         data = self._as_dataset(codes, lengths, targets, sample_weight=weights)
         with self._seeded():
             split = self._validation_split(targets)  # raises before anything changes
@@ -325,7 +416,8 @@ class BaseDNANet(MixedPrecisionMixin, NeuralNet):
                 raise
             finally:
                 del self._epochs_this_call, self._held_out_split, self._held_out
-            self._after_fit(data)
+            if after_fit:
+                self._after_fit(data)
         return self
 
     def _validation_split(self, targets):
@@ -366,7 +458,7 @@ class BaseDNANet(MixedPrecisionMixin, NeuralNet):
         ``history_`` and ``module_`` stay for diagnosis.
         """
         self.initialized_ = False
-        for name in ("n_positions_", "saliency_", "strand_average_"):
+        for name in ("n_positions_", "saliency_", "strand_average_", "strand_symmetric_"):
             self.__dict__.pop(name, None)
 
     # ----------------------------------------------------------- predicting
@@ -418,6 +510,8 @@ class BaseDNANet(MixedPrecisionMixin, NeuralNet):
         attributes = {"n_positions": int(self.n_positions_)}
         if hasattr(self, "strand_average_"):
             attributes["strand_average"] = bool(self.strand_average_)
+        if getattr(self, "strand_symmetric_", None) is not None:
+            attributes["strand_symmetric"] = bool(self.strand_symmetric_)
         if hasattr(self, "saliency_"):
             attributes["saliency"] = np.asarray(self.saliency_).tolist()
         return attributes
@@ -426,6 +520,7 @@ class BaseDNANet(MixedPrecisionMixin, NeuralNet):
         self.n_positions_ = int(attributes["n_positions"])
         if "strand_average" in attributes:
             self.strand_average_ = bool(attributes["strand_average"])
+        self.strand_symmetric_ = attributes.get("strand_symmetric")
         if "saliency" in attributes:
             self.saliency_ = np.asarray(attributes["saliency"], dtype=np.float64)
 

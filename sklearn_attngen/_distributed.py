@@ -214,6 +214,16 @@ class _DistributedTraining:
     def _ddp_state(self):
         return self.__dict__.get("_ddp_state_")
 
+    def _plain_class(self):
+        return type(self).__bases__[1]  # (_DistributedTraining, cls): see _distributed_class
+
+    def _test_strands(self, codes, lengths, targets):
+        # each process runs the strand test on its own; the first process's answer holds
+        # for all (with random_state=None the processes draw different samples)
+        answer = [super()._test_strands(codes, lengths, targets)]
+        dist.broadcast_object_list(answer, src=0)
+        return answer[0]
+
     def fit_loop(self, X, y=None, epochs=None, **fit_params):
         rank, world_size = dist.get_rank(), dist.get_world_size()
         _check_same_on_all_processes(

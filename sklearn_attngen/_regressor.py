@@ -224,10 +224,13 @@ class AttnGenRegressor(AttnGenMixin, DNARegressorBase):
         Hidden size of the attention scorer.
     n_heads : int, default=4
         Attention heads.
-    positional : bool or "zeros", default=True
+    positional : bool, "zeros" or "auto", default=True
         Learned positional embedding (sequences longer than the longest
         training sequence are then rejected), drawn from N(0, 1); ``"zeros"``
-        starts it at zero.
+        starts it at zero; ``"auto"``: zeros on strand-symmetric data, as in
+        :class:`AttnGenClassifier` (whose defaults are ``"auto"``; the
+        regressor's are not, as the strand test was measured on
+        classification tasks only).
     stem_activation : {"gelu", "exp"}, default="gelu"
         Activation of the first convolution. ``"exp"``, the exponential
         activation of Koo & Ploenzke (2021), makes the first-layer filters
@@ -243,11 +246,9 @@ class AttnGenRegressor(AttnGenMixin, DNARegressorBase):
         A positive weight trains on the clean batch plus this weight times the
         mean squared difference between the clean and the masked outputs.
     max_epochs : int or "auto", default=8
-        Epochs of training. ``"auto"``: 8, or on smaller data as many as make
-        1,000 optimizer steps (at most 64: 48 epochs for 2,600 sequences in
-        batches of 128), which helped small TF-binding sets and cost 300-nt
-        promoters (the genomics-tasks user guide); ``partial_fit`` then
-        trains 8 epochs a call.
+        Epochs of training. ``"auto"``: 8; on smaller strand-symmetric data
+        as many as make 1,000 optimizer steps (at most 64), as in
+        :class:`AttnGenClassifier`; ``partial_fit`` trains 8 epochs a call.
     lr : float, default=2e-3
         Peak learning rate; a cosine schedule decays it over the epochs of
         each ``fit`` call.
@@ -268,20 +269,20 @@ class AttnGenRegressor(AttnGenMixin, DNARegressorBase):
         R² from 0.64 to 0.70 (``benchmarks/bench_regression.py``).
     alphabet : {"DNA", "RNA"}, default="DNA"
         ``"RNA"`` reads U (not T) as the fourth base of string input.
-    strand_augment : bool, default=False
+    strand_augment : bool or "auto", default=False
         Train on each sequence's forward or reverse-complement strand, drawn
         at random per batch: for strand-symmetric signals (transcription
         factor binding), not for strand-specific ones (promoters, splice
-        sites).
+        sites). ``"auto"``: on strand-symmetric data (``strand_symmetric_``).
     strand_average : bool or "auto", default=False
         Average ``predict_proba`` / ``predict`` and ``saliency`` over both
         strands (the reverse strand's map mapped back to the forward
         positions), so that ``X`` and its reverse complement get exactly the
         same outputs. Costs a second forward pass. ``"auto"`` decides in
         ``fit``: averaging where it gives a lower mean squared error on the data held
-        out of training (``early_stopping``'s, or ``train_split``'s), else
-        the forward strand alone (also when nothing is held out); the choice
-        is ``strand_average_``.
+        out of training (``early_stopping``'s, or ``train_split``'s); with
+        nothing held out, on strand-symmetric data (``strand_symmetric_``).
+        The choice is ``strand_average_``.
     early_stopping : bool, default=False
         As in :class:`AttnGenClassifier`; the held-out sequences are drawn
         at random (not stratified).
@@ -296,6 +297,10 @@ class AttnGenRegressor(AttnGenMixin, DNARegressorBase):
         Number of targets per sequence.
     y_mean_, y_scale_ : ndarray of shape (n_outputs_,)
         The standardisation of the targets (0 and 1 with ``normalize_y=False``).
+    strand_symmetric_ : bool or None
+        With an ``"auto"`` strand setting (or ``positional`` / ``max_epochs``):
+        the answer of the strand test of :class:`AttnGenClassifier` (there, its
+        mean squared error); None where it was not run.
     strand_average_ : bool
         Whether predictions average both strands, with
         ``strand_average="auto"`` (as chosen in ``fit``).

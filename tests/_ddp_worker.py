@@ -115,6 +115,16 @@ def main(out, memmap):
     if rank == 0:
         results["default_pickle"] = pickle.dumps(clf)
 
+    # the strand test: unseeded, each process draws its own sample; the first one's answer
+    # holds for all
+    from sklearn_attngen import _base
+
+    _base.STRAND_TEST_MIN = 100
+    clf = fit_distributed(AttnGenClassifier(**{**DEFAULT_PARAMS, "random_state": None}), data)
+    results["strand_symmetric"] = clf.strand_symmetric_
+    results["strand_proba"] = clf.predict_proba(data)
+    _base.STRAND_TEST_MIN = 1000
+
     # a split that differs between processes (no random_state) must stop every process
     unseeded = AttnGenClassifier(train_split=ValidSplit(0.25), **DEFAULT_PARAMS)
     try:

@@ -220,11 +220,19 @@ def test_max_epochs_auto_trains_small_data_for_enough_steps(monkeypatch, batch_s
     monkeypatch.setattr(_base, "AUTO_MIN_STEPS", 15)
     monkeypatch.setattr(_base, "AUTO_MAX_EPOCHS", 4)
     X, y = planted(48, seed=0)
+    # on strand-symmetric data (the strand test's answer, set here)
+    monkeypatch.setattr(_base.BaseDNANet, "_test_strands", lambda self, *data: True)
     clf = tiny(max_epochs="auto", batch_size=batch_size).fit(X, y)
     assert len(clf.history) == epochs
     assert dict(clf.callbacks_)["lr_schedule"].lr_scheduler_.T_max == epochs  # cosine spans them
     clf.partial_fit(X, y)  # a chunk says nothing of the data's size: the base count
     assert len(clf.history) == epochs + 2
+    # on strand-specific data, or where the test did not run: the base count
+    for answer in (False, None):
+        monkeypatch.setattr(
+            _base.BaseDNANet, "_test_strands", lambda self, *data, answer=answer: answer
+        )
+        assert len(tiny(max_epochs="auto", batch_size=batch_size).fit(X, y).history) == 2
 
 
 def test_positional_start_drawn_or_zero():
@@ -790,7 +798,12 @@ def test_early_stopping_stops_and_keeps_the_best_epoch():
     X = ["".join(rng.choice(list("ACGT"), 30)) for _ in range(200)]
     y = rng.integers(0, 2, 200)  # no signal: the validation loss soon stops falling
     clf = tiny(
-        early_stopping=True, n_iter_no_change=2, max_epochs=40, mixed_precision=None, lr=1e-2
+        early_stopping=True,
+        n_iter_no_change=2,
+        max_epochs=40,
+        mixed_precision=None,
+        lr=1e-2,
+        strand_average=False,  # the validation loss is the forward strand's
     ).fit(X, y)
     valid_loss = clf.history[:, "valid_loss"]
     assert len(valid_loss) < 40

@@ -173,6 +173,14 @@ def test_fitted_estimator_pickles_and_predicts_like_any_other(two_processes):
 
 
 @pytest.mark.slow
+def test_every_process_takes_the_first_ones_strand_test_answer(two_processes):
+    (first, second), _ = two_processes
+    assert isinstance(first["strand_symmetric"], bool)
+    assert first["strand_symmetric"] == second["strand_symmetric"]
+    np.testing.assert_array_equal(first["strand_proba"], second["strand_proba"])
+
+
+@pytest.mark.slow
 def test_a_split_that_differs_between_processes_stops_every_process(two_processes):
     (rank0, rank1), _ = two_processes
     for results in (rank0, rank1):
@@ -240,6 +248,22 @@ def test_distributed_path_in_a_group_of_one_is_a_plain_fit(group_of_one):
         np.testing.assert_array_equal(clf.predict_proba(X), plain.predict_proba(X))
     finally:
         dist.init_process_group("gloo", store=dist.HashStore(), rank=0, world_size=1)
+
+
+@needs_gloo
+def test_strand_test_in_a_group_of_one(group_of_one, monkeypatch):
+    from sklearn_attngen import _base
+
+    monkeypatch.setattr(_base, "STRAND_TEST_MIN", 50)  # the strand test runs on 120 rows
+    X, y = planted(120)
+    params = dict(n_filters=8, n_blocks=1, attention_size=8, batch_size=16, max_epochs=2)
+    params.update(verbose=0, random_state=0)
+    plain = AttnGenClassifier(**params).fit(X, y)
+    clf = fit_distributed(AttnGenClassifier(**params), X, y)
+    assert type(clf) is AttnGenClassifier
+    assert isinstance(clf.strand_symmetric_, bool)
+    assert clf.strand_symmetric_ == plain.strand_symmetric_
+    np.testing.assert_array_equal(clf.predict_proba(X), plain.predict_proba(X))
 
 
 @needs_gloo

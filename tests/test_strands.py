@@ -206,3 +206,128 @@ def test_auto_strands_use_train_split_held_out_data(data, name):
     new.load_params(f_params=weights, f_attributes=attributes)
     assert new.strand_average_ == clf.strand_average_
     np.testing.assert_array_equal(new.predict_proba(X), clf.predict_proba(X))
+
+
+# ------------------------------------------------------------ the strand test
+def strand_specific(n, *, seed=0):
+    """Class 1 carries GATAAG, class 0 its reverse complement CTTATC, at a fixed offset."""
+    rng = np.random.default_rng(seed)
+    X, y = [], np.arange(n) % 2
+    for label in y:
+        seq = rng.choice(list("ACGT"), 40)
+        seq[15:21] = list("GATAAG" if label else "CTTATC")
+        X.append("".join(seq))
+    return X, y
+
+
+@pytest.fixture
+def small_strand_test(monkeypatch):
+    from sklearn_attngen import _base
+
+    monkeypatch.setattr(_base, "STRAND_TEST_MIN", 100)
+    monkeypatch.setattr(_base, "AUTO_MIN_STEPS", 250)  # 240 rows in batches of 16: 17 epochs
+
+
+AUTO = {"positional": "auto", "max_epochs": "auto", "strand_augment": "auto"}
+AUTO_ALL = {**AUTO, "strand_average": "auto"}
+SYMMETRIC = {"positional": "zeros", "strand_augment": True, "strand_average": True}
+SPECIFIC = {"positional": True, "max_epochs": 8, "strand_augment": False, "strand_average": False}
+
+
+@pytest.mark.parametrize(
+    ("make", "symmetric", "explicit"),
+    [(planted, True, {**SYMMETRIC, "max_epochs": 17}), (strand_specific, False, SPECIFIC)],
+)
+def test_auto_settings_follow_the_strand_test(small_strand_test, make, symmetric, explicit):
+    X, y = make(240, seed=1)
+    clf = ESTIMATORS["attngen"](**AUTO_ALL, lr=1e-2).fit(X, y)
+    assert clf.strand_symmetric_ is symmetric
+    assert clf.strand_average_ is symmetric
+    assert len(clf.history) == explicit["max_epochs"]
+    # the test runs apart from the fit: the same fit as with the answer's settings
+    fixed = ESTIMATORS["attngen"](**explicit, lr=1e-2).fit(X, y)
+    assert fixed.strand_symmetric_ is None  # nothing "auto": not tested
+    np.testing.assert_array_equal(clf.predict_proba(X), fixed.predict_proba(X))
+    np.testing.assert_array_equal(clf.saliency_, fixed.saliency_)
+
+
+def test_strand_test_answer_is_the_held_out_loss_of_its_short_fit(small_strand_test):
+    from skorch.dataset import ValidSplit
+
+    from sklearn_attngen import _base
+
+    X, y = planted(240, seed=2)
+    clf = ESTIMATORS["attngen"](**AUTO, lr=1e-2).fit(X, y)
+    # the short fit, by hand: a seeded sample (here all 240 rows), a fifth held out
+    seed = 0
+    rows = np.sort(np.random.default_rng(seed).permutation(len(y))[: _base.STRAND_TEST_SEQUENCES])
+    split = ValidSplit(_base.STRAND_TEST_FRACTION, stratified=False, random_state=seed)
+    probe = ESTIMATORS["attngen"](lr=1e-2, max_epochs=_base.AUTO_EPOCHS, train_split=split)
+    probe.fit([X[i] for i in rows], y[rows])
+    held = next(iter(split.check_cv(y[rows]).split(rows, y[rows])))[1]
+    X_held, y_held = [X[rows[i]] for i in held], y[rows[held]]
+    losses = {}
+    for average in (False, True):
+        probe.set_params(strand_average=average)
+        losses[average] = _log_loss(probe.predict_proba(X_held), y_held)
+    assert losses[False] != losses[True]
+    tolerance = 1 + _base.STRAND_TEST_TOLERANCE  # what averaging may cost
+    assert clf.strand_symmetric_ == (losses[True] < losses[False] * tolerance)
+
+
+def test_strand_test_skipped_on_small_data_and_without_auto(monkeypatch, data):
+    from sklearn_attngen._base import BaseDNANet
+
+    X, y = data
+    clf = ESTIMATORS["attngen"](**AUTO_ALL).fit(X, y)  # 96 sequences: too few to test
+    assert clf.strand_symmetric_ is None
+    assert clf.strand_average_ is False and len(clf.history) == 8
+    assert clf._module_param("positional") is True
+
+    def refuse(*args):
+        raise AssertionError("the strand test ran")
+
+    monkeypatch.setattr(BaseDNANet, "_test_strands", refuse)
+    ESTIMATORS["attngen"](**SPECIFIC).fit(X, y)
+    ESTIMATORS["cnn"]().fit(X, y)  # the baseline's defaults are not "auto"
+    ESTIMATORS["attngen"](**{**SPECIFIC, "strand_average": "auto"}, early_stopping=True).fit(X, y)
+    with pytest.raises(AssertionError, match="strand test ran"):
+        ESTIMATORS["cnn"](strand_augment="auto").fit(X, y)
+
+
+def test_strand_test_answer_is_kept_by_save_and_load(small_strand_test, tmp_path):
+    import io
+
+    X, y = planted(240, seed=1)
+    clf = ESTIMATORS["regressor"](**AUTO_ALL, lr=1e-2).fit(X, y.astype(float))
+    assert isinstance(clf.strand_symmetric_, bool)
+    weights, attributes = io.BytesIO(), io.StringIO()
+    clf.save_params(f_params=weights, f_attributes=attributes)
+    for f in (weights, attributes):
+        f.seek(0)
+    new = ESTIMATORS["regressor"](**AUTO_ALL)
+    new.load_params(f_params=weights, f_attributes=attributes)
+    assert new.strand_symmetric_ == clf.strand_symmetric_
+    assert new._augments_strands() == clf._augments_strands()
+    np.testing.assert_array_equal(new.predict(X), clf.predict(X))
+
+
+def test_strand_test_ignores_class_weights_and_callbacks(small_strand_test):
+    from skorch.callbacks import Callback
+
+    class Count(Callback):
+        def initialize(self):
+            self.epochs = 0
+            return self
+
+        def on_epoch_end(self, net, **kwargs):
+            self.epochs += 1
+
+    X, y = strand_specific(240, seed=1)
+    labels = np.where(y == 1, "bound", "unbound")
+    count = Count()
+    clf = ESTIMATORS["attngen"](
+        **AUTO, class_weight={"bound": 2.0}, callbacks=[count], lr=1e-2
+    ).fit(X, labels)
+    assert clf.strand_symmetric_ is False
+    assert count.epochs == 8  # the main fit's epochs only
