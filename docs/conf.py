@@ -104,6 +104,9 @@ sphinx_gallery_conf = {
     "doc_module": ("sklearn_attngen",),
     "backreferences_dir": "generated/backreferences",
     "plot_gallery": "False" if gallery_mode == "off" else "True",
+    # one example a CPU core (each runs torch on one thread, above); set
+    # ATTNGEN_GALLERY_JOBS=1 to run them one after the other
+    "parallel": int(os.environ.get("ATTNGEN_GALLERY_JOBS", os.cpu_count() or 1)),
     "image_scrapers": ("matplotlib",),
     "matplotlib_animations": False,
     "remove_config_comments": True,

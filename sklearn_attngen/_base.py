@@ -285,8 +285,10 @@ class BaseDNANet(MixedPrecisionMixin, NeuralNet):
         raise NotImplementedError
 
     def _strand_specific_settings(self):
-        """The strand test's fit: every setting it resolves, at its strand-specific value."""
-        return {"strand_augment": False, "max_epochs": AUTO_EPOCHS}
+        """The strand test's fit: every setting it resolves, at its strand-specific value,
+        and no more epochs than the fit itself asks for (a short fit, a short test)."""
+        epochs = AUTO_EPOCHS if self.max_epochs == "auto" else min(AUTO_EPOCHS, self.max_epochs)
+        return {"strand_augment": False, "max_epochs": epochs}
 
     def _needs_strand_test(self):
         held_out = self.train_split is not None or getattr(self, "early_stopping", False)

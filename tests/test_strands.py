@@ -331,3 +331,24 @@ def test_strand_test_ignores_class_weights_and_callbacks(small_strand_test):
     ).fit(X, labels)
     assert clf.strand_symmetric_ is False
     assert count.epochs == 8  # the main fit's epochs only
+
+
+@pytest.mark.parametrize(("max_epochs", "test_epochs"), [(3, 3), (12, 8), ("auto", 8)])
+def test_strand_test_trains_no_longer_than_the_fit(
+    small_strand_test, monkeypatch, max_epochs, test_epochs
+):
+    from sklearn_attngen import _base
+
+    seen = []
+    choose = _base.BaseDNANet._choose_strands
+
+    def spy(self, held_out):
+        if self._averaging_tolerance == _base.STRAND_TEST_TOLERANCE:  # the test's fit
+            seen.append(len(self.history))
+        return choose(self, held_out)
+
+    monkeypatch.setattr(_base.BaseDNANet, "_choose_strands", spy)
+    X, y = strand_specific(240, seed=1)
+    clf = ESTIMATORS["attngen"](**{**AUTO, "max_epochs": max_epochs}, lr=1e-2).fit(X, y)
+    assert seen == [test_epochs]
+    assert clf.strand_symmetric_ is False

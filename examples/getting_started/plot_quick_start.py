@@ -29,8 +29,9 @@ print(f"{len(X_train)} training, {len(X_test)} test sequences; first one: {X_tra
 # %%
 # Fit
 # ---
-# Three epochs keep the example short (the default is eight). With
-# ``verbose=1`` (the default) skorch prints one line per epoch.
+# Three epochs keep the example short (on these strand-specific promoters the
+# default is eight: :ref:`strand-test`). With ``verbose=1`` (the default) skorch
+# prints one line per epoch.
 clf = AttnGenClassifier(max_epochs=3, random_state=0)
 clf.fit(X_train, y_train)
 print(f"test accuracy: {clf.score(X_test, y_test):.3f}")
