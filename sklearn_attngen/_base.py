@@ -305,8 +305,10 @@ class BaseDNANet(MixedPrecisionMixin, NeuralNet):
         seed = self._seed()
         rows = np.random.default_rng(seed).permutation(len(lengths))[:STRAND_TEST_SEQUENCES]
         rows.sort()  # memmapped codes are read in order
-        probe = clone(self)
-        probe.__class__ = self._plain_class()
+        params = {
+            name: clone(value, safe=False) for name, value in self.get_params(deep=False).items()
+        }
+        probe = self._plain_class()(**params)  # as clone(self), of the plain class
         settings = {
             **self._strand_specific_settings(),
             "strand_average": "auto",
