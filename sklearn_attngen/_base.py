@@ -73,13 +73,13 @@ def _own_parameter_names(cls):
 AUTO_EPOCHS, AUTO_MIN_STEPS, AUTO_MAX_EPOCHS = 8, 1000, 64
 
 # The strand test behind the "auto" settings (``strand_symmetric_``): a short fit of
-# the strand-specific settings on at most STRAND_TEST_SEQUENCES training sequences, a
-# STRAND_TEST_FRACTION of them held out; strand-symmetric unless averaging the two
-# strands raises the held-out loss by STRAND_TEST_TOLERANCE or more (a strand-specific
-# signal makes the reverse strand's predictions wrong). Not run on fewer than
-# STRAND_TEST_MIN sequences.
+# the strand-specific settings (STRAND_TEST_EPOCHS, or max_epochs where fewer) on at
+# most STRAND_TEST_SEQUENCES training sequences, a STRAND_TEST_FRACTION of them held
+# out; strand-symmetric unless averaging the two strands raises the held-out loss by
+# STRAND_TEST_TOLERANCE or more (a strand-specific signal makes the reverse strand's
+# predictions wrong). Not run on fewer than STRAND_TEST_MIN sequences.
 STRAND_TEST_MIN, STRAND_TEST_SEQUENCES, STRAND_TEST_FRACTION = 1000, 5000, 0.2
-STRAND_TEST_TOLERANCE = 0.02
+STRAND_TEST_EPOCHS, STRAND_TEST_TOLERANCE = 4, 0.02
 
 
 class _Codes(NamedTuple):
@@ -287,7 +287,9 @@ class BaseDNANet(MixedPrecisionMixin, NeuralNet):
     def _strand_specific_settings(self):
         """The strand test's fit: every setting it resolves, at its strand-specific value,
         and no more epochs than the fit itself asks for (a short fit, a short test)."""
-        epochs = AUTO_EPOCHS if self.max_epochs == "auto" else min(AUTO_EPOCHS, self.max_epochs)
+        epochs = STRAND_TEST_EPOCHS
+        if self.max_epochs != "auto":
+            epochs = min(epochs, self.max_epochs)
         return {"strand_augment": False, "max_epochs": epochs}
 
     def _needs_strand_test(self):

@@ -285,7 +285,7 @@ class AttnGenClassifier(AttnGenMixin, DNAClassifierBase):
 
     The four ``"auto"`` defaults (``positional``, ``max_epochs``,
     ``strand_augment``, ``strand_average``) follow one test of the training
-    data in ``fit``, ``strand_symmetric_``: a short fit (8 epochs, or
+    data in ``fit``, ``strand_symmetric_``: a short fit (4 epochs, or
     ``max_epochs`` where that is fewer; forward strand, random positional
     start, no sample or class weights, no
     callbacks) on at most 5,000 of the training sequences, a fifth of them
@@ -297,7 +297,7 @@ class AttnGenClassifier(AttnGenMixin, DNAClassifierBase):
     predicts on both strands, its positional embedding starts at zero and
     small data get more epochs; where it does not (promoters, splice sites:
     strand and position carry the signal) those settings stay off. The test
-    costs at most a 4,000-sequence, 8-epoch fit and is not run on fewer than
+    costs at most a 4,000-sequence, 4-epoch fit and is not run on fewer than
     1,000 sequences (the settings then stay off). Measured in the
     genomics-tasks user guide.
 

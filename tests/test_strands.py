@@ -262,7 +262,7 @@ def test_strand_test_answer_is_the_held_out_loss_of_its_short_fit(small_strand_t
     seed = 0
     rows = np.sort(np.random.default_rng(seed).permutation(len(y))[: _base.STRAND_TEST_SEQUENCES])
     split = ValidSplit(_base.STRAND_TEST_FRACTION, stratified=False, random_state=seed)
-    probe = ESTIMATORS["attngen"](lr=1e-2, max_epochs=_base.AUTO_EPOCHS, train_split=split)
+    probe = ESTIMATORS["attngen"](lr=1e-2, max_epochs=_base.STRAND_TEST_EPOCHS, train_split=split)
     probe.fit([X[i] for i in rows], y[rows])
     held = next(iter(split.check_cv(y[rows]).split(rows, y[rows])))[1]
     X_held, y_held = [X[rows[i]] for i in held], y[rows[held]]
@@ -333,7 +333,7 @@ def test_strand_test_ignores_class_weights_and_callbacks(small_strand_test):
     assert count.epochs == 8  # the main fit's epochs only
 
 
-@pytest.mark.parametrize(("max_epochs", "test_epochs"), [(3, 3), (12, 8), ("auto", 8)])
+@pytest.mark.parametrize(("max_epochs", "test_epochs"), [(3, 3), (12, 4), ("auto", 4)])
 def test_strand_test_trains_no_longer_than_the_fit(
     small_strand_test, monkeypatch, max_epochs, test_epochs
 ):

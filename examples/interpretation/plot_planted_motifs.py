@@ -21,10 +21,13 @@ check it three ways:
 # Data and model
 # --------------
 # 3,000 training and 300 test sequences of 100 nt, each motif planted on either
-# strand; the default estimator. Its strand test (:ref:`strand-test`) finds
-# these data strand-symmetric, so it trains on both strands for at least 1,000
-# optimizer steps and averages the two strands in predictions and saliency
-# (about three minutes on one CPU core).
+# strand; the default estimator but for ``max_epochs=8``. Its strand test
+# (:ref:`strand-test`) finds these data strand-symmetric, so it trains on both
+# strands and averages the two in predictions and saliency. Left at
+# ``max_epochs="auto"`` it would train these few sequences for 1,000 optimizer
+# steps (42 epochs, about four minutes on one CPU core): test accuracy 0.990, and
+# an overlap AUROC of 0.984 for the saliency and 0.974 for integrated gradients
+# below, against 0.983, 0.961 and 0.955 after the 8 epochs here.
 import time
 
 import matplotlib.pyplot as plt
@@ -39,7 +42,7 @@ from sklearn_attngen.plotting import plot_deletion_curve, plot_saliency, plot_sa
 X_train, y_train, _ = make_motif_sequences(3000, 100, n_distractors=1, random_state=0)
 X_test, y_test, mask_test = make_motif_sequences(300, 100, n_distractors=1, random_state=1)
 
-clf = AttnGenClassifier(random_state=0, verbose=0).fit(X_train, y_train)
+clf = AttnGenClassifier(max_epochs=8, random_state=0, verbose=0).fit(X_train, y_train)
 print(f"strand-symmetric: {clf.strand_symmetric_}, epochs: {len(clf.history)}")
 print(f"test accuracy: {clf.score(X_test, y_test):.3f}")
 
