@@ -380,8 +380,10 @@ class BaseDNANet(MixedPrecisionMixin, NeuralNet):
         """Epochs of this ``fit`` (``whole_data``) or ``partial_fit`` call on ``n_samples``."""
         if self.max_epochs != "auto":
             return self.max_epochs
+        # a partial_fit chunk says nothing of the data's size; strand-specific data
+        # keep 8 epochs (more cost the 300-nt promoters)
         if not whole_data or not self._strand_symmetric():
-            return AUTO_EPOCHS  # a partial_fit chunk says nothing of the data's size
+            return AUTO_EPOCHS
         steps_per_epoch = math.ceil(n_samples / self.batch_size)
         return min(max(AUTO_EPOCHS, math.ceil(AUTO_MIN_STEPS / steps_per_epoch)), AUTO_MAX_EPOCHS)
 

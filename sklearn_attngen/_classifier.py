@@ -442,7 +442,8 @@ class AttnGenClassifier(AttnGenMixin, DNAClassifierBase):
         ``strand_average="auto"`` (as chosen in ``fit``).
     strand_symmetric_ : bool or None
         The strand test's answer (see above): True where averaging the two
-        strands lowered the held-out loss of its short fit; None where it was
+        strands raised the held-out loss of its short fit by less than 2 %
+        (or lowered it); None where it was
         not run (no ``"auto"`` setting needed it, or fewer than 1,000
         training sequences), which the ``"auto"`` settings read as False.
     n_positions_ : int
