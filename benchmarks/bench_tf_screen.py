@@ -21,6 +21,13 @@ augmentation, Lee et al., Genome Biology 2023): each training sequence has that
 fraction of its positions redrawn from the four bases and is rotated by a random
 offset of at most ``shift`` positions, drawn anew every step.
 
+``pretrain="gue/tf/1,gue/tf/2"`` first fits the spec on those tasks' training
+splits pooled (bound or not, whatever the factor: the same two classes) and starts
+the task's fit from that network's weights (a stem pretrained on the other TF
+tasks); ``fit_s`` counts both fits, ``pretrain_s`` the first, and
+``pretrain_in_dev_test`` counts pretraining sequences found in the task's dev or
+test split.
+
     python benchmarks/bench_tf_screen.py gue/mouse/0 'positional="zeros"' \\
         "positional=False" "" "seed=1"
 
@@ -145,6 +152,35 @@ class AugmentedClassifier(AttnGenClassifier):
         return AttnGenClassifier  # the strand test trains without the augmentation
 
 
+class PretrainedClassifier(AttnGenClassifier):
+    """Training starts from the weights of a network fitted on other tasks."""
+
+    start_state = None  # the other network's ``module_.state_dict()``
+
+    def initialize_module(self):
+        super().initialize_module()
+        self.module_.load_state_dict(self.start_state)
+        return self
+
+    def _plain_class(self):
+        return AttnGenClassifier  # the strand test starts from random weights
+
+
+def pretrained(tasks, target_X, seed, params):
+    """A class whose fits start from a network fitted on the training splits of
+    ``tasks`` pooled (bound or not, whatever the factor), and the number of those
+    sequences that are also in ``target_X``'s task's dev or test split."""
+    X, y = [], []
+    for task in tasks:
+        X_task, y_task, _ = splits(task)
+        X += list(X_task)
+        y += list(y_task)
+    stem = AttnGenClassifier(random_state=seed, verbose=0, **params).fit(X, y)
+    state = {key: value.clone() for key, value in stem.module_.state_dict().items()}
+    shared = len(set(X) & set(target_X))
+    return type("PretrainedClassifier", (PretrainedClassifier,), {"start_state": state}), shared
+
+
 def main():
     task, specs = sys.argv[1], sys.argv[2:]
     X, y, evaluation = splits(task)
@@ -163,10 +199,17 @@ def main():
         params = eval(f"dict({spec})", names)
         seed = params.pop("seed", 0)
         augment = {key: params.pop(key) for key in ("mutate", "shift") if key in params}
-        estimator = AttnGenClassifier
+        others = params.pop("pretrain", None)
+        estimator, extra = AttnGenClassifier, {}
         if augment:
             estimator = type("AugmentedClassifier", (AugmentedClassifier,), augment)
         start = time.perf_counter()
+        if others:
+            held_out = list(X_dev) + list(evaluation["test"][0])
+            estimator, extra["pretrain_in_dev_test"] = pretrained(
+                others.split(","), held_out, seed, params
+            )
+            extra["pretrain_s"] = round(time.perf_counter() - start, 1)
         model = estimator(random_state=seed, verbose=0, **params).fit(X, y)
         fit_s = time.perf_counter() - start
         record = {
@@ -177,6 +220,7 @@ def main():
             # the first 5,000 training sequences: how far the fit is from its data
             "train_mcc": round(100 * matthews_corrcoef(y[:5000], model.predict(X[:5000])), 2),
             "fit_s": round(fit_s, 1),
+            **extra,
         }
         print(json.dumps(record), flush=True)
         with (RESULTS / "tf_screen.jsonl").open("a") as handle:
