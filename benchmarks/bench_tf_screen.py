@@ -204,6 +204,8 @@ def main():
         if augment:
             estimator = type("AugmentedClassifier", (AugmentedClassifier,), augment)
         start = time.perf_counter()
+        if others and augment:
+            raise ValueError("pretrain= does not combine with mutate= or shift=")
         if others:
             held_out = list(X_dev) + list(evaluation["test"][0])
             estimator, extra["pretrain_in_dev_test"] = pretrained(
